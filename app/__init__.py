@@ -1,0 +1,1 @@
+"""Podium desktop client."""

@@ -1,0 +1,1 @@
+"""Client logic with no Qt: API client, bundled-server control, settings and secrets."""

@@ -1,0 +1,217 @@
+"""Typed wrapper over the Podium REST API (/api/v1) on one aiohttp ClientSession."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from protocol.version import API_PREFIX
+
+# Codes for failures that never reached the server, so callers can tell them from server answers.
+UNREACHABLE = "unreachable"
+BAD_RESPONSE = "bad_response"
+
+# Keys of the profile object that are not editable personal fields.
+_PROFILE_META = ("id", "created_at")
+
+
+class ApiError(Exception):
+    """An error answer from the server, or a failure to reach it (status 0)."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict[str, str] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields: dict[str, str] = dict(fields or {})
+        self.retry_after = retry_after
+
+    @property
+    def unreachable(self) -> bool:
+        """True when the request never got an answer from the server."""
+        return self.status == 0
+
+    def __repr__(self) -> str:
+        return f"ApiError({self.status}, {self.code!r}, {self.message!r}, {self.fields!r})"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One account field as the server's field policy describes it."""
+
+    name: str
+    label: str
+    required: bool
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A member's own account data; `values` holds every personal field by name."""
+
+    id: int
+    created_at: str
+    values: dict[str, str | None] = field(default_factory=dict)
+
+    def get(self, name: str) -> str:
+        """The field's value, or "" when it is empty or unknown."""
+        return self.values.get(name) or ""
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Profile:
+        """Build from the server's profile object, ignoring nothing but the meta keys."""
+        values = {
+            key: (None if value is None else str(value))
+            for key, value in data.items()
+            if key not in _PROFILE_META
+        }
+        return cls(id=int(data["id"]), created_at=str(data.get("created_at", "")), values=values)
+
+
+@dataclass(frozen=True)
+class SessionToken:
+    """A bearer token and when the server will stop accepting it."""
+
+    token: str
+    expires_at: str
+
+
+class ApiClient:
+    """Talks to one Podium server; holds the bearer token of the logged-in member."""
+
+    def __init__(self, base_url: str, *, timeout: float = 15.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token: str | None = None
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        """Release the connection pool; the client may be used again afterwards."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def __aenter__(self) -> ApiClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def health(self) -> dict[str, Any]:
+        """GET /health."""
+        return await self._request("GET", "/health", auth=False)
+
+    async def account_fields(self) -> list[FieldSpec]:
+        """The registration form's fields, in display order."""
+        data = await self._request("GET", "/accounts/fields", auth=False)
+        return [
+            FieldSpec(
+                name=str(item["name"]),
+                label=str(item.get("label") or item["name"]),
+                required=bool(item.get("required", False)),
+                kind=str(item.get("kind") or "text"),
+            )
+            for item in data.get("fields", [])
+        ]
+
+    async def register(self, values: dict[str, str | None]) -> Profile:
+        """Create an account; raises ApiError 422/409 with per-field messages."""
+        return Profile.from_json(await self._request("POST", "/accounts", values, auth=False))
+
+    async def login(self, login: str, password: str) -> SessionToken:
+        """Open a session and remember its token for later calls."""
+        data = await self._request(
+            "POST", "/sessions", {"login": login, "password": password}, auth=False
+        )
+        session = SessionToken(token=str(data["token"]), expires_at=str(data.get("expires_at")))
+        self.token = session.token
+        return session
+
+    async def me(self) -> Profile:
+        """The logged-in member's profile."""
+        return Profile.from_json(await self._request("GET", "/me"))
+
+    async def update_me(self, changes: dict[str, str | None]) -> Profile:
+        """Change profile fields; None or "" clears an optional one."""
+        return Profile.from_json(await self._request("PATCH", "/me", changes))
+
+    async def change_password(self, current_password: str, new_password: str) -> None:
+        """Change the password; the server ends every other session."""
+        body = {"current_password": current_password, "new_password": new_password}
+        await self._request("POST", "/me/password", body)
+
+    async def logout(self) -> None:
+        """End the current session on the server and forget its token."""
+        try:
+            await self._request("DELETE", "/sessions/current")
+        finally:
+            self.token = None
+
+    async def _request(
+        self, method: str, path: str, body: dict[str, Any] | None = None, *, auth: bool = True
+    ) -> dict[str, Any]:
+        url = f"{self.base_url}{API_PREFIX}{path}"
+        headers = {"Accept": "application/json"}
+        if auth and self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        try:
+            async with self._client().request(method, url, json=body, headers=headers) as resp:
+                payload = await _read_json(resp)
+                if resp.status >= 400:
+                    raise _error_from(resp, payload)
+                return payload if isinstance(payload, dict) else {}
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise ApiError(
+                0, UNREACHABLE, f"Cannot reach the server at {self.base_url} ({_describe(exc)})."
+            ) from exc
+
+    def _client(self) -> aiohttp.ClientSession:
+        # Created lazily because a ClientSession must be made inside the running loop.
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        return self._session
+
+
+async def _read_json(resp: aiohttp.ClientResponse) -> Any:
+    if resp.status == 204:
+        return {}
+    text = await resp.text()
+    if not text:
+        return {}
+    try:
+        return await resp.json(content_type=None)
+    except ValueError:
+        if resp.status >= 400:
+            return {}
+        raise ApiError(
+            resp.status, BAD_RESPONSE, "The server sent an answer Podium cannot read."
+        ) from None
+
+
+def _error_from(resp: aiohttp.ClientResponse, payload: Any) -> ApiError:
+    error = payload.get("error") if isinstance(payload, dict) else None
+    error = error if isinstance(error, dict) else {}
+    fields = error.get("fields", payload.get("fields") if isinstance(payload, dict) else None)
+    retry_after = resp.headers.get("Retry-After", "")
+    return ApiError(
+        status=resp.status,
+        code=str(error.get("code") or f"http_{resp.status}"),
+        message=str(error.get("message") or resp.reason or f"HTTP {resp.status}"),
+        fields={str(k): str(v) for k, v in fields.items()} if isinstance(fields, dict) else None,
+        retry_after=int(retry_after) if retry_after.isdigit() else None,
+    )
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return "no answer in time"
+    return str(exc) or type(exc).__name__

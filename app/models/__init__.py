@@ -1,0 +1,1 @@
+"""Qt item models (participants, chat, meetings, contacts); none needed yet."""

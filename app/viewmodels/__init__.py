@@ -1,0 +1,1 @@
+"""QObjects exposing app.core to the widgets through signals and async slots."""

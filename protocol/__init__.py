@@ -1,0 +1,1 @@
+"""Wire messages shared by the Podium client and server (stdlib only)."""

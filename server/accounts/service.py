@@ -1,0 +1,190 @@
+"""Accounts: registration, login sessions, profile and password changes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from server.accounts.fields import FieldPolicy
+from server.accounts.passwords import PasswordHashing, PasswordRules
+from server.accounts.throttle import LoginThrottle
+from server.errors import ApiError, validation_failed
+from server.settings import Settings
+from server.store.accounts import AccountStore, SessionRecord, UserRecord
+from server.store.errors import ConflictError
+
+TOKEN_BYTES = 32
+
+
+def hash_token(token: str) -> bytes:
+    """Tokens are stored only as this hash, so a stolen database holds no usable token."""
+    return hashlib.sha256(token.encode()).digest()
+
+
+@dataclass(frozen=True)
+class NewSession:
+    token: str
+    session: SessionRecord
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who an authenticated request comes from."""
+
+    user_id: int
+    session_id: int
+
+
+def _conflict(exc: ConflictError) -> ApiError:
+    what = "e-mail address" if exc.field == "email" else "username"
+    return ApiError(
+        409,
+        f"{exc.field}_taken",
+        f"this {what} is already registered",
+        fields={exc.field: f"this {what} is already registered"},
+    )
+
+
+class AccountService:
+    def __init__(
+        self,
+        store: AccountStore,
+        policy: FieldPolicy,
+        rules: PasswordRules,
+        hashing: PasswordHashing,
+        throttle: LoginThrottle,
+        settings: Settings,
+        clock: Callable[[], float],
+    ):
+        self._store = store
+        self._policy = policy
+        self._rules = rules
+        self._hashing = hashing
+        self._throttle = throttle
+        self._settings = settings
+        self._clock = clock
+
+    @property
+    def policy(self) -> FieldPolicy:
+        return self._policy
+
+    async def register(self, data: Mapping[str, Any]) -> UserRecord:
+        errors = _unknown_fields(data, allowed=set(self._policy_fields()))
+        profile, field_errors = self._policy.clean_profile(data, partial=False)
+        errors.update(field_errors)
+        password = data.get("password")
+        if password is None or password == "":
+            errors["password"] = "required"
+        else:
+            problem = self._rules.problem(password, (profile.get("email"), profile.get("username")))
+            if problem:
+                errors["password"] = problem
+        if errors:
+            raise validation_failed(errors)
+        password_hash = await self._hashing.hash(password)
+        try:
+            return await self._store.create_user(profile, password_hash, self._clock())
+        except ConflictError as exc:
+            raise _conflict(exc) from exc
+
+    async def login(
+        self, login: object, password: object, address: str | None, user_agent: str | None
+    ) -> NewSession:
+        errors = {}
+        if not isinstance(login, str) or not login.strip():
+            errors["login"] = "required"
+        if not isinstance(password, str) or not password:
+            errors["password"] = "required"
+        if errors:
+            raise validation_failed(errors)
+        assert isinstance(login, str) and isinstance(password, str)
+        login = login.strip()
+        keys = [f"login:{login.casefold()}"] + ([f"address:{address}"] if address else [])
+        wait = self._throttle.retry_after(*keys)
+        if wait:
+            raise ApiError(
+                429,
+                "too_many_attempts",
+                "too many failed logins; try again later",
+                headers={"Retry-After": str(wait)},
+            )
+        user = await self._store.user_by_login(login)
+        # Verify even when no account matches, so the answer takes as long either way.
+        matched = await self._hashing.verify(user.password_hash if user else None, password[:1024])
+        if not matched or user is None:
+            self._throttle.record_failure(*keys)
+            raise ApiError(401, "invalid_credentials", "wrong login or password")
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        now = self._clock()
+        session = await self._store.create_session(
+            user.id,
+            hash_token(token),
+            now,
+            now + self._settings.session_absolute_seconds,
+            user_agent[:200] if user_agent else None,
+            address,
+        )
+        return NewSession(token, session)
+
+    async def authenticate(self, token: str) -> Caller | None:
+        session = await self._store.touch_session(
+            hash_token(token), self._clock(), self._settings.session_idle_seconds
+        )
+        return Caller(session.user_id, session.id) if session else None
+
+    async def logout(self, caller: Caller) -> None:
+        await self._store.delete_session(caller.session_id)
+
+    async def profile(self, caller: Caller) -> UserRecord:
+        user = await self._store.user_by_id(caller.user_id)
+        if user is None:
+            raise ApiError(404, "not_found", "no such account")
+        return user
+
+    async def update_profile(self, caller: Caller, data: Mapping[str, Any]) -> UserRecord:
+        allowed = set(self._policy_fields()) - {"password"}
+        errors = _unknown_fields(data, allowed)
+        if "password" in data:
+            errors["password"] = "change the password with POST /api/v1/me/password"
+        changes, field_errors = self._policy.clean_profile(data, partial=True)
+        errors.update(field_errors)
+        if errors:
+            raise validation_failed(errors)
+        if not changes:
+            return await self.profile(caller)
+        try:
+            user = await self._store.update_profile(caller.user_id, changes, self._clock())
+        except ConflictError as exc:
+            raise _conflict(exc) from exc
+        if user is None:
+            raise ApiError(404, "not_found", "no such account")
+        return user
+
+    async def change_password(self, caller: Caller, current: object, new: object) -> None:
+        errors = {}
+        if not isinstance(current, str) or not current:
+            errors["current_password"] = "required"
+        if new is None or new == "":
+            errors["new_password"] = "required"
+        if errors:
+            raise validation_failed(errors)
+        assert isinstance(current, str)
+        user = await self.profile(caller)
+        if not await self._hashing.verify(user.password_hash, current[:1024]):
+            raise ApiError(403, "wrong_password", "the current password is not right")
+        problem = self._rules.problem(new, (user.profile["email"], user.profile["username"]))
+        if problem:
+            raise validation_failed({"new_password": problem})
+        assert isinstance(new, str)
+        new_hash = await self._hashing.hash(new)
+        await self._store.set_password_hash(user.id, new_hash, self._clock(), caller.session_id)
+
+    def _policy_fields(self) -> list[str]:
+        return [field["name"] for field in self._policy.describe()]
+
+
+def _unknown_fields(data: Mapping[str, Any], allowed: set[str]) -> dict[str, str]:
+    return {name: "unknown field" for name in data if name not in allowed}

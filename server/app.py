@@ -1,0 +1,62 @@
+"""create_app(settings): the one place the server's objects are built and wired."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+
+from aiohttp import web
+
+from server.accounts.fields import FieldPolicy
+from server.accounts.passwords import PasswordHashing, PasswordRules, load_common_passwords
+from server.accounts.service import AccountService
+from server.accounts.throttle import LoginThrottle
+from server.http import accounts, meta
+from server.http.middlewares import bearer_auth, json_errors, security_headers
+from server.keys import ACCOUNTS, DATABASE, SETTINGS
+from server.resources import resources_dir
+from server.settings import Settings
+from server.store.accounts import AccountStore
+from server.store.database import Database
+from server.store.keystore import database_path, load_or_create_key
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> web.Application:
+    app = web.Application(
+        middlewares=[security_headers, json_errors, bearer_auth],
+        client_max_size=settings.max_body_bytes,
+    )
+    app[SETTINGS] = settings
+    app.add_routes(meta.routes)
+    app.add_routes(accounts.routes)
+
+    async def store(app: web.Application) -> AsyncIterator[None]:
+        key = load_or_create_key(settings.data_dir, use_keyring=settings.key_source == "auto")
+        db = await Database.open(database_path(settings.data_dir), key.key)
+        log.info("database open (key from %s)", key.source)
+        app[DATABASE] = db
+        yield
+        await db.close()
+
+    async def account_service(app: web.Application) -> AsyncIterator[None]:
+        hashing = PasswordHashing(settings.max_concurrent_hashes)
+        rules = PasswordRules(load_common_passwords(resources_dir() / "common-passwords.txt"))
+        app[ACCOUNTS] = AccountService(
+            store=AccountStore(app[DATABASE]),
+            policy=FieldPolicy(settings.required_fields),
+            rules=rules,
+            hashing=hashing,
+            throttle=LoginThrottle(
+                settings.login_max_failures, settings.login_window_seconds, clock
+            ),
+            settings=settings,
+            clock=clock,
+        )
+        yield
+        hashing.close()
+
+    app.cleanup_ctx.extend([store, account_service])
+    return app

@@ -1,0 +1,134 @@
+"""Command line of podium-server: parse flags, build settings, serve until told to stop."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import platformdirs
+from aiohttp import web
+
+from server.app import create_app
+from server.settings import Settings, SettingsError, load_config_file, settings_from_config
+from server.store.errors import StoreError
+from server.tls import ensure_self_signed, server_context
+
+READY_LINE = "PODIUM-SERVER-READY"
+log = logging.getLogger("podium.server")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="podium-server", description="Run the Podium server (accounts, meetings, media)."
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="where the encrypted database lives (default: the user data folder)",
+    )
+    parser.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port (default 8443; 0 = any free)")
+    parser.add_argument("--config", type=Path, default=None, help="server.toml with more settings")
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        default=None,
+        help="serve plain HTTP on a non-loopback address (not recommended)",
+    )
+    parser.add_argument(
+        "--exit-with-stdin",
+        action="store_true",
+        help="stop when standard input closes (used by the desktop app for its bundled server)",
+    )
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
+    return parser
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    config = load_config_file(args.config) if args.config else {}
+    data_dir = args.data_dir or Path(
+        config.get("server", {}).get("data_dir") or platformdirs.user_data_dir("podium-server")
+    )
+    return settings_from_config(
+        data_dir.expanduser(), config, host=args.host, port=args.port, insecure=args.insecure
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = settings_from_args(args)
+        code = asyncio.run(serve(settings, exit_with_stdin=args.exit_with_stdin))
+    except (SettingsError, StoreError, OSError) as exc:
+        print(f"podium-server: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        code = 0
+    sys.exit(code)
+
+
+async def serve(settings: Settings, *, exit_with_stdin: bool = False) -> int:
+    """Serve until SIGINT/SIGTERM (or stdin closing); announce the address when listening."""
+    ssl_context = None
+    if settings.serves_tls:
+        cert, key = settings.tls_cert, settings.tls_key
+        if cert is None or key is None:
+            cert, key = ensure_self_signed(settings.data_dir / "tls", settings.host)
+            log.info("serving TLS with the self-signed certificate %s", cert)
+        ssl_context = server_context(cert, key)
+    elif not settings.is_loopback:
+        log.warning("serving plain HTTP on %s because --insecure was given", settings.host)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
+            loop.add_signal_handler(sig, stop.set)
+    if exit_with_stdin:
+        _watch_stdin(loop, stop)
+
+    runner = web.AppRunner(create_app(settings), handle_signals=False, access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, settings.host, settings.port, ssl_context=ssl_context)
+        await site.start()
+        scheme = "https" if ssl_context else "http"
+        host, port = runner.addresses[0][:2]
+        url = f"{scheme}://{_url_host(host)}:{port}"
+        log.info("listening on %s", url)
+        print(f"{READY_LINE} {url}", flush=True)
+        await stop.wait()
+        log.info("stopping")
+    finally:
+        await runner.cleanup()
+    return 0
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _watch_stdin(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    """Stop when stdin reaches EOF: the parent closed it or died, so no orphan stays behind."""
+
+    def wait_for_eof() -> None:
+        try:
+            while sys.stdin.buffer.read(4096):
+                pass
+        except (OSError, ValueError):
+            pass
+        loop.call_soon_threadsafe(stop.set)
+
+    threading.Thread(target=wait_for_eof, name="stdin-watch", daemon=True).start()

@@ -1,0 +1,97 @@
+"""Middlewares: JSON errors, bearer-token auth, security headers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from server.errors import ApiError, unauthorized
+from server.keys import ACCOUNTS, CALLER, SETTINGS
+
+log = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+_AUTH_ATTRIBUTE = "podium_requires_auth"
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+
+
+def authenticated(handler: Handler) -> Handler:
+    """Mark a handler as needing a valid bearer token."""
+    setattr(handler, _AUTH_ATTRIBUTE, True)
+    return handler
+
+
+def error_response(error: ApiError) -> web.Response:
+    return web.json_response(error.body(), status=error.status, headers=error.headers)
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ApiError as error:
+        return error_response(error)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = _STATUS_CODES.get(exc.status, "http_error")
+        message = exc.reason.lower() if exc.reason else code.replace("_", " ")
+        headers = {k: v for k, v in exc.headers.items() if k.lower() == "allow"}
+        return error_response(ApiError(exc.status, code, message, headers=headers))
+    except Exception:
+        # The trace goes to the log, never to the client.
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(ApiError(500, "internal_error", "internal server error"))
+
+
+@web.middleware
+async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
+    route_handler: Any = request.match_info.route.handler
+    if getattr(route_handler, _AUTH_ATTRIBUTE, False):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token or len(token) > 256:
+            raise unauthorized()
+        caller = await request.app[ACCOUNTS].authenticate(token)
+        if caller is None:
+            raise unauthorized()
+        request[CALLER] = caller
+    return await handler(request)
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        response = exc
+        _add_security_headers(request, response)
+        raise
+    _add_security_headers(request, response)
+    return response
+
+
+def _add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+    headers.setdefault("Cache-Control", "no-store")
+    if request.app[SETTINGS].serves_tls:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")

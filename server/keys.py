@@ -1,0 +1,23 @@
+"""Typed keys for what the application holds, built in create_app and used by handlers."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from server.accounts.service import AccountService, Caller
+from server.settings import Settings
+from server.store.database import Database
+
+SETTINGS = web.AppKey("settings", Settings)
+DATABASE = web.AppKey("database", Database)
+ACCOUNTS = web.AppKey("accounts", AccountService)
+
+# Set on the request by the auth middleware for handlers marked with @authenticated.
+CALLER = "podium.caller"
+
+
+def caller_of(request: web.Request) -> Caller:
+    caller = request.get(CALLER)
+    if not isinstance(caller, Caller):
+        raise RuntimeError("handler is not marked @authenticated")
+    return caller

@@ -1,0 +1,118 @@
+"""Server settings: command-line flags and the optional server.toml, merged into one value."""
+
+from __future__ import annotations
+
+import ipaddress
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROFILE_FIELDS: tuple[str, ...] = (
+    "first_name",
+    "last_name",
+    "username",
+    "email",
+    "password",
+    "phone",
+    "country",
+    "address",
+    "city",
+    "state",
+    "zip",
+    "company",
+    "title",
+    "school",
+)
+ALWAYS_REQUIRED: frozenset[str] = frozenset(
+    {"first_name", "last_name", "username", "email", "password"}
+)
+
+
+class SettingsError(ValueError):
+    """The configuration cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8443
+    insecure: bool = False
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    required_fields: frozenset[str] = ALWAYS_REQUIRED
+    key_source: str = "auto"  # auto: OS keyring, else a 0600 key file; "file": key file only
+    session_idle_seconds: int = 14 * 24 * 3600
+    session_absolute_seconds: int = 60 * 24 * 3600
+    login_window_seconds: int = 15 * 60
+    login_max_failures: int = 5
+    max_concurrent_hashes: int = 2
+    max_body_bytes: int = 1024 * 1024
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = self.required_fields - set(PROFILE_FIELDS)
+        if unknown:
+            raise SettingsError(f"unknown required field(s): {', '.join(sorted(unknown))}")
+        if not self.required_fields >= ALWAYS_REQUIRED:
+            raise SettingsError(
+                "first_name, last_name, username, email and password are always required"
+            )
+        if not 0 <= self.port <= 65535:
+            raise SettingsError(f"port out of range: {self.port}")
+        if self.key_source not in ("auto", "file"):
+            raise SettingsError(f"key_source must be 'auto' or 'file', not {self.key_source!r}")
+
+    @property
+    def is_loopback(self) -> bool:
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+    @property
+    def serves_tls(self) -> bool:
+        return not self.is_loopback and not self.insecure
+
+
+def load_config_file(path: Path) -> dict[str, Any]:
+    """Read server.toml; a missing or malformed file is a SettingsError."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise SettingsError(f"config file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"config file {path} is not valid TOML: {exc}") from exc
+
+
+def settings_from_config(data_dir: Path, config: dict[str, Any], **overrides: Any) -> Settings:
+    """Build Settings from a parsed server.toml, with command-line values taking precedence."""
+    server = config.get("server", {})
+    tls = config.get("tls", {})
+    accounts = config.get("accounts", {})
+    sessions = config.get("sessions", {})
+    values: dict[str, Any] = {"data_dir": data_dir}
+    if "host" in server:
+        values["host"] = str(server["host"])
+    if "port" in server:
+        values["port"] = int(server["port"])
+    if "insecure" in server:
+        values["insecure"] = bool(server["insecure"])
+    if "key_source" in server:
+        values["key_source"] = str(server["key_source"])
+    if "cert" in tls:
+        values["tls_cert"] = Path(tls["cert"])
+    if "key" in tls:
+        values["tls_key"] = Path(tls["key"])
+    if "required_fields" in accounts:
+        values["required_fields"] = ALWAYS_REQUIRED | frozenset(accounts["required_fields"])
+    if "idle_days" in sessions:
+        values["session_idle_seconds"] = int(float(sessions["idle_days"]) * 86400)
+    if "absolute_days" in sessions:
+        values["session_absolute_seconds"] = int(float(sessions["absolute_days"]) * 86400)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)
