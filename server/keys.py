@@ -13,7 +13,7 @@ DATABASE = web.AppKey("database", Database)
 ACCOUNTS = web.AppKey("accounts", AccountService)
 
 # Set on the request by the auth middleware for handlers marked with @authenticated.
-CALLER = "podium.caller"
+CALLER = web.RequestKey("caller", Caller)
 
 
 def caller_of(request: web.Request) -> Caller:
