@@ -26,9 +26,7 @@ class AppPaths:
         return self.data_dir / "server"
 
 
-def resolve_paths(
-    data_dir: str | None, config_dir: str | None, env: Mapping[str, str]
-) -> AppPaths:
+def resolve_paths(data_dir: str | None, config_dir: str | None, env: Mapping[str, str]) -> AppPaths:
     """Command-line options win over environment variables, which win over the OS defaults."""
     data = data_dir or env.get(DATA_DIR_ENV) or user_data_dir(APP_NAME, appauthor=False)
     config = config_dir or env.get(CONFIG_DIR_ENV) or user_config_dir(APP_NAME, appauthor=False)

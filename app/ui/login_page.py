@@ -1,0 +1,92 @@
+"""Log in with e-mail or username and password."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from app.ui.form_fields import FieldRow
+from app.ui.widgets import Banner, Card, button, centered, plain_label, title
+from app.viewmodels.app_viewmodel import AppViewModel
+from app.viewmodels.login_viewmodel import LoginViewModel
+
+
+class LoginPage(QWidget):
+    """The log-in card, with links to register and to change the server."""
+
+    def __init__(self, app_vm: AppViewModel, vm: LoginViewModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._vm = vm
+        card = Card()
+        card.body.addWidget(title("Log in to Podium"))
+        server_line = QHBoxLayout()
+        server_line.setSpacing(8)
+        self.server = plain_label(role="subtitle", wrap=False)
+        self.change_server = button("Change server…", role="link")
+        server_line.addWidget(self.server, 1)
+        server_line.addWidget(self.change_server)
+        card.body.addLayout(server_line)
+
+        self.status = Banner("success")
+        self.error = Banner("error")
+        card.body.addWidget(self.status)
+        card.body.addWidget(self.error)
+        self.login = FieldRow({"name": "login", "label": "E-mail or username"})
+        self.password = FieldRow({"name": "password", "label": "Password", "kind": "password"})
+        card.body.addWidget(self.login)
+        card.body.addWidget(self.password)
+
+        self.submit = button("Log in")
+        self.submit.setObjectName("loginButton")
+        self.submit.setDefault(True)
+        card.body.addSpacing(4)
+        card.body.addWidget(self.submit)
+        register_line = QHBoxLayout()
+        register_line.addStretch(1)
+        register_line.addWidget(plain_label("New to Podium?", role="hint", wrap=False))
+        self.register = button("Create an account", role="link")
+        register_line.addWidget(self.register)
+        register_line.addStretch(1)
+        card.body.addLayout(register_line)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(centered(card, max_width=460))
+
+        self.submit.clicked.connect(self._submit)
+        self.login.edit.returnPressed.connect(self.password.edit.setFocus)
+        self.password.edit.returnPressed.connect(self._submit)
+        self.register.clicked.connect(app_vm.show_register)
+        self.change_server.clicked.connect(app_vm.change_server)
+        app_vm.serverChanged.connect(self._show_server)
+        vm.prefilled.connect(self._prefill)
+        vm.statusChanged.connect(self.status.show_message)
+        vm.errorChanged.connect(self.error.show_message)
+        vm.fieldErrorsChanged.connect(self._show_field_errors)
+        vm.busyChanged.connect(self._set_busy)
+        self._show_server(app_vm.server_text)
+
+    def _show_server(self, text: str) -> None:
+        self.server.setText(f"Server: {text}" if text else "")
+
+    def _prefill(self, login: str) -> None:
+        self.login.edit.setText(login)
+        self.password.edit.clear()
+        (self.password.edit if login else self.login.edit).setFocus()
+
+    def _show_field_errors(self, errors: dict[str, str]) -> None:
+        self.login.set_error(errors.get("login", ""))
+        self.password.set_error(errors.get("password", ""))
+
+    def _set_busy(self, busy: bool) -> None:
+        self.submit.setEnabled(not busy)
+        self.submit.setText("Logging in…" if busy else "Log in")
+
+    def _submit(self) -> None:
+        password = self.password.edit.text()
+        # The password leaves the widget only for this request.
+        self.password.edit.clear()
+        self._vm.submit(self.login.edit.text(), password)
+
+    def password_edit(self) -> QLineEdit:
+        """The password box (tests type into it)."""
+        return self.password.edit

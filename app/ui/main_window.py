@@ -1,0 +1,94 @@
+"""The Podium window: a header, a window-wide notice strip and one page at a time."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+
+from app.ui.connecting_page import ConnectingPage
+from app.ui.login_page import LoginPage
+from app.ui.password_page import PasswordPage
+from app.ui.profile_page import ProfilePage
+from app.ui.register_page import RegisterPage
+from app.ui.setup_page import SetupPage
+from app.ui.widgets import Banner, plain_label
+from app.viewmodels.app_viewmodel import AppViewModel, Page
+
+WINDOW_TITLE = "Podium"
+MINIMUM_SIZE = (900, 640)
+
+
+class MainWindow(QMainWindow):
+    """Shows the page the view-model asks for; closing asks the app to quit."""
+
+    closeRequested = Signal()
+
+    def __init__(self, vm: AppViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vm = vm
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setMinimumSize(*MINIMUM_SIZE)
+
+        header = QFrame()
+        header.setObjectName("header")
+        header_row = QHBoxLayout(header)
+        header_row.setContentsMargins(24, 12, 24, 12)
+        header_row.addWidget(plain_label("Podium", role="brand", wrap=False))
+        header_row.addStretch(1)
+        self.server = plain_label(role="headerInfo", wrap=False)
+        header_row.addWidget(self.server)
+
+        self.notice = Banner("warning")
+        self.notice.setObjectName("notice")
+
+        self.pages: dict[Page, QWidget] = {
+            Page.SETUP: SetupPage(vm.setup),
+            Page.CONNECTING: ConnectingPage(vm),
+            Page.LOGIN: LoginPage(vm, vm.login),
+            Page.REGISTER: RegisterPage(vm, vm.register),
+            Page.PROFILE: ProfilePage(vm, vm.profile),
+            Page.PASSWORD: PasswordPage(vm, vm.password),
+        }
+        self.stack = QStackedWidget()
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+
+        central = QWidget()
+        central.setObjectName("central")
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(header)
+        column.addWidget(self.notice)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        vm.pageChanged.connect(self._show_page)
+        vm.noticeChanged.connect(self.notice.show_message)
+        vm.serverChanged.connect(self._show_server)
+        self._show_page(vm.page)
+        self.notice.show_message(vm.notice)
+        self._show_server(vm.server_text)
+
+    def page(self, page: Page) -> QWidget:
+        """The widget of one page."""
+        return self.pages[page]
+
+    def current_page(self) -> str:
+        """The name of the page on show."""
+        for name, widget in self.pages.items():
+            if widget is self.stack.currentWidget():
+                return name.value
+        return ""
+
+    def _show_page(self, name: str) -> None:
+        self.stack.setCurrentWidget(self.pages[Page(name)])
+
+    def _show_server(self, text: str) -> None:
+        self.server.setText(f"Server: {text}" if text else "")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Quitting waits for the bundled server to stop, which the app's loop does after this.
+        self.closeRequested.emit()
+        super().closeEvent(event)

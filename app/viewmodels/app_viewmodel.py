@@ -1,0 +1,280 @@
+"""The whole app's state: which page shows, which server we use, who is logged in."""
+
+from __future__ import annotations
+
+import asyncio
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from qasync import asyncSlot
+
+from app.core.account_session import AccountSession
+from app.core.api_client import ApiError
+from app.core.bundled_server import BundledServer, BundledServerError
+from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
+from app.core.server_link import ServerLink
+from app.core.token_store import NO_KEYRING_NOTICE
+from app.viewmodels.login_viewmodel import LoginViewModel
+from app.viewmodels.messages import describe
+from app.viewmodels.password_viewmodel import CHANGED_MESSAGE, PasswordViewModel
+from app.viewmodels.profile_data import profile_to_dict
+from app.viewmodels.profile_viewmodel import ProfileViewModel
+from app.viewmodels.register_viewmodel import RegisterViewModel
+from app.viewmodels.setup_viewmodel import SetupViewModel
+
+THIS_COMPUTER = "This computer"
+
+
+class Page(StrEnum):
+    """The pages of the main window."""
+
+    SETUP = "setup"
+    CONNECTING = "connecting"
+    LOGIN = "login"
+    REGISTER = "register"
+    PROFILE = "profile"
+    PASSWORD = "password"
+
+
+class AppViewModel(QObject):
+    """Wires the page view-models together and owns the connection to the server."""
+
+    pageChanged = Signal(str)
+    noticeChanged = Signal(str)
+    serverChanged = Signal(str)
+    connectingChanged = Signal(str, str)
+
+    def __init__(
+        self,
+        settings_file: SettingsFile,
+        link: ServerLink,
+        account: AccountSession,
+        *,
+        server_override: ClientSettings | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._settings_file = settings_file
+        self._link = link
+        self._account = account
+        self._override = server_override
+        self._settings: ClientSettings | None = None
+        self._connected = False
+        self._page = Page.SETUP
+        self._back_page = Page.LOGIN
+        self._notice = ""
+        self._server_text = ""
+        self._connecting = ("", "")
+        self._watcher: asyncio.Task[None] | None = None
+
+        self.setup = SetupViewModel(self)
+        self.login = LoginViewModel(account, self)
+        self.register = RegisterViewModel(account, self)
+        self.profile = ProfileViewModel(account, self)
+        self.password = PasswordViewModel(account, self)
+
+        self.setup.chosen.connect(self._apply_choice)
+        self.setup.cancelled.connect(lambda: self._go(self._back_page))
+        self.login.loggedIn.connect(self._on_logged_in)
+        self.register.registered.connect(self._on_registered)
+        self.password.changed.connect(self._on_password_changed)
+        for form in (self.profile, self.password):
+            form.sessionExpired.connect(self._on_session_expired)
+
+    @property
+    def page(self) -> str:
+        """The page on show."""
+        return self._page.value
+
+    @property
+    def notice(self) -> str:
+        """A window-wide notice (e.g. no keyring), "" when none."""
+        return self._notice
+
+    @property
+    def server_text(self) -> str:
+        """The server in words: "This computer" or its address."""
+        return self._server_text
+
+    @property
+    def connecting_state(self) -> tuple[str, str]:
+        """(what we are doing, error or "") for the connecting page."""
+        return self._connecting
+
+    @property
+    def bundled_server(self) -> BundledServer | None:
+        """The bundled server child while one runs (tests look at its pid)."""
+        return self._link.bundled
+
+    @asyncSlot()
+    async def start(self) -> None:
+        """Connect to the remembered server, or ask where it is on first start."""
+        self._update_notice()
+        settings = self._override or self._settings_file.load()
+        if settings is None:
+            self.setup.prepare(None)
+            self._go(Page.SETUP)
+            return
+        await self._connect(settings)
+
+    @asyncSlot()
+    async def retry(self) -> None:
+        """Try the current server again after a failure."""
+        if self._settings is not None:
+            await self._connect(self._settings)
+
+    def change_server(self) -> None:
+        """Open the server choice with the current one selected."""
+        self._back_page = self._page
+        self.setup.prepare(self._settings)
+        self._go(Page.SETUP)
+
+    def show_login(self) -> None:
+        """Go to the log-in page."""
+        self._go(Page.LOGIN)
+
+    def show_register(self) -> None:
+        """Go to the registration page, loading its fields when needed."""
+        self.register.clear_messages()
+        if not self.register.fields:
+            self.register.load_fields()
+        self._go(Page.REGISTER)
+
+    def show_profile(self) -> None:
+        """Go back to the member information page."""
+        self._go(Page.PROFILE)
+
+    def show_password(self) -> None:
+        """Open the change-password form, empty."""
+        self.password.reset()
+        self._go(Page.PASSWORD)
+
+    @asyncSlot()
+    async def logout(self) -> None:
+        """End the session; the token is forgotten even if the server cannot be told."""
+        message = "You have logged out."
+        try:
+            await self._account.logout()
+        except ApiError as exc:
+            message = f"Logged out here, but the server could not be told: {describe(exc)}"
+        self.profile.clear()
+        self.login.prefill(self.login.login_text, message)
+        self._go(Page.LOGIN)
+
+    async def shutdown(self) -> None:
+        """Close the API client and stop the bundled server (awaiting its exit)."""
+        self._stop_watching()
+        self._connected = False
+        await self._account.close()
+        await self._link.close()
+
+    async def _connect(self, settings: ClientSettings) -> None:
+        self._stop_watching()
+        self._connected = False
+        self._settings = settings
+        bundled = settings.mode is ServerMode.BUNDLED
+        self._server_text = THIS_COMPUTER if bundled else settings.server_url or ""
+        self.serverChanged.emit(self._server_text)
+        doing = (
+            "Starting the Podium server on this computer…"
+            if bundled
+            else f"Connecting to {settings.server_url}…"
+        )
+        self._set_connecting(doing, "")
+        self._go(Page.CONNECTING)
+        try:
+            base_url = await self._link.open(settings)
+            await self._account.connect(base_url)
+            await self._account.api.health()
+            profile = await self._account.restore()
+        except BundledServerError as exc:
+            self._set_connecting(doing, str(exc))
+            return
+        except ApiError as exc:
+            self._set_connecting(doing, describe(exc))
+            return
+        self._connected = True
+        self._watch_bundled()
+        self.register.reset()
+        self.profile.clear()
+        self._update_notice()
+        if profile is not None:
+            self._enter_profile(profile_to_dict(profile))
+        else:
+            self.login.prefill("")
+            self._go(Page.LOGIN)
+
+    @asyncSlot(object)
+    async def _apply_choice(self, settings: ClientSettings) -> None:
+        try:
+            self._settings_file.save(settings)
+        except OSError as exc:
+            self.setup.fail(f"Could not save the choice in {self._settings_file.path}: {exc}")
+            return
+        if self._connected and settings == self._settings:
+            self._go(self._back_page)
+            return
+        await self._connect(settings)
+
+    def _on_logged_in(self, profile: dict[str, Any]) -> None:
+        self._update_notice()
+        self._enter_profile(profile)
+
+    def _on_registered(self, login: str) -> None:
+        self.login.prefill(login, "Your account is ready. Log in to continue.")
+        self._go(Page.LOGIN)
+
+    def _on_password_changed(self) -> None:
+        self.profile.show_status(CHANGED_MESSAGE)
+        self._go(Page.PROFILE)
+
+    @asyncSlot()
+    async def _on_session_expired(self) -> None:
+        await self._account.forget()
+        self.profile.clear()
+        self.login.prefill(self.login.login_text, "Your session has ended. Please log in again.")
+        self._go(Page.LOGIN)
+
+    def _enter_profile(self, profile: dict[str, Any]) -> None:
+        self.profile.clear_messages()
+        self.profile.show(profile)
+        # Refresh fields and values: the page needs the server's field labels.
+        self.profile.load()
+        self._go(Page.PROFILE)
+
+    def _watch_bundled(self) -> None:
+        bundled = self._link.bundled
+        if bundled is not None and bundled.running:
+            self._watcher = asyncio.ensure_future(self._await_bundled_exit(bundled))
+
+    async def _await_bundled_exit(self, bundled: BundledServer) -> None:
+        code = await bundled.wait()
+        # Reached only when the child dies on its own: planned stops cancel this watcher first.
+        self._connected = False
+        tail = f"\n{bundled.stderr_tail}" if bundled.stderr_tail else ""
+        self._set_connecting(
+            "The Podium server on this computer has stopped.",
+            f"The server stopped unexpectedly (exit code {code}).{tail}",
+        )
+        self._go(Page.CONNECTING)
+
+    def _stop_watching(self) -> None:
+        watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.cancel()
+
+    def _set_connecting(self, doing: str, error: str) -> None:
+        self._connecting = (doing, error)
+        self.connectingChanged.emit(doing, error)
+
+    def _update_notice(self) -> None:
+        notice = "" if self._account.tokens_persistent else NO_KEYRING_NOTICE
+        if notice != self._notice:
+            self._notice = notice
+            self.noticeChanged.emit(notice)
+
+    def _go(self, page: Page) -> None:
+        if page != self._page:
+            self._page = page
+            self.pageChanged.emit(page.value)
