@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 import threading
@@ -96,11 +97,10 @@ async def serve(settings: Settings, *, exit_with_stdin: bool = False) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
             loop.add_signal_handler(sig, stop.set)
-    if exit_with_stdin:
-        _watch_stdin(loop, stop)
-
     runner = web.AppRunner(create_app(settings), handle_signals=False, access_log=None)
     await runner.setup()
+    if exit_with_stdin:
+        _watch_stdin(loop, stop)
     try:
         site = web.TCPSite(runner, settings.host, settings.port, ssl_context=ssl_context)
         await site.start()
@@ -123,12 +123,15 @@ def _url_host(host: str) -> str:
 def _watch_stdin(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
     """Stop when stdin reaches EOF: the parent closed it or died, so no orphan stays behind."""
 
+    # os.read, not sys.stdin: a daemon thread blocked inside a buffered reader's lock makes
+    # interpreter shutdown abort.
+    fd = sys.stdin.fileno()
+
     def wait_for_eof() -> None:
-        try:
-            while sys.stdin.buffer.read(4096):
+        with contextlib.suppress(OSError):
+            while os.read(fd, 4096):
                 pass
-        except (OSError, ValueError):
-            pass
-        loop.call_soon_threadsafe(stop.set)
+        with contextlib.suppress(RuntimeError):  # the loop may already be closed
+            loop.call_soon_threadsafe(stop.set)
 
     threading.Thread(target=wait_for_eof, name="stdin-watch", daemon=True).start()

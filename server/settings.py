@@ -41,6 +41,7 @@ class Settings:
     insecure: bool = False
     tls_cert: Path | None = None
     tls_key: Path | None = None
+    tls_always: bool = False  # TLS even on loopback, e.g. to test what remote clients will see
     required_fields: frozenset[str] = ALWAYS_REQUIRED
     key_source: str = "auto"  # auto: OS keyring, else a 0600 key file; "file": key file only
     session_idle_seconds: int = 14 * 24 * 3600
@@ -75,7 +76,7 @@ class Settings:
 
     @property
     def serves_tls(self) -> bool:
-        return not self.is_loopback and not self.insecure
+        return self.tls_always or (not self.is_loopback and not self.insecure)
 
 
 def load_config_file(path: Path) -> dict[str, Any]:
@@ -108,6 +109,8 @@ def settings_from_config(data_dir: Path, config: dict[str, Any], **overrides: An
         values["tls_cert"] = Path(tls["cert"])
     if "key" in tls:
         values["tls_key"] = Path(tls["key"])
+    if "always" in tls:
+        values["tls_always"] = bool(tls["always"])
     if "required_fields" in accounts:
         values["required_fields"] = ALWAYS_REQUIRED | frozenset(accounts["required_fields"])
     if "idle_days" in sessions:

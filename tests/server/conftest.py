@@ -63,5 +63,3 @@ async def login(client: TestClient, login: str = "alice", password: str = ALICE[
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-

@@ -34,11 +34,27 @@ async def test_field_policy_marks_the_default_required_fields(client: TestClient
     response = await client.get("/api/v1/accounts/fields")
     fields = {f["name"]: f["required"] for f in (await response.json())["fields"]}
     assert list(fields) == [
-        "first_name", "last_name", "username", "email", "password", "phone", "country",
-        "address", "city", "state", "zip", "company", "title", "school",
+        "first_name",
+        "last_name",
+        "username",
+        "email",
+        "password",
+        "phone",
+        "country",
+        "address",
+        "city",
+        "state",
+        "zip",
+        "company",
+        "title",
+        "school",
     ]
     assert {name for name, required in fields.items() if required} == {
-        "first_name", "last_name", "username", "email", "password",
+        "first_name",
+        "last_name",
+        "username",
+        "email",
+        "password",
     }
 
 
@@ -50,8 +66,10 @@ async def test_operator_can_require_more_fields(aiohttp_client: Any, tmp_path: A
         data_dir=tmp_path, key_source="file", required_fields=ALWAYS_REQUIRED | {"company"}
     )
     client = await aiohttp_client(create_app(settings))
-    fields = {f["name"]: f["required"] for f in (await (await client.get(
-        "/api/v1/accounts/fields")).json())["fields"]}
+    fields = {
+        f["name"]: f["required"]
+        for f in (await (await client.get("/api/v1/accounts/fields")).json())["fields"]
+    }
     assert fields["company"] is True
     error = await error_of(await client.post("/api/v1/accounts", json=ALICE), 422)
     assert error["fields"] == {"company": "required"}
@@ -70,13 +88,25 @@ async def test_register_returns_the_profile_without_the_password(client: TestCli
 async def test_register_reports_every_bad_field(client: TestClient) -> None:
     response = await client.post(
         "/api/v1/accounts",
-        json={"first_name": "  ", "username": "a", "email": "not-an-address", "password": "short",
-              "phone": "call me", "favourite_colour": "blue"},
+        json={
+            "first_name": "  ",
+            "username": "a",
+            "email": "not-an-address",
+            "password": "short",
+            "phone": "call me",
+            "favourite_colour": "blue",
+        },
     )
     error = await error_of(response, 422)
     assert error["code"] == "validation_failed"
     assert set(error["fields"]) == {
-        "first_name", "last_name", "username", "email", "password", "phone", "favourite_colour",
+        "first_name",
+        "last_name",
+        "username",
+        "email",
+        "password",
+        "phone",
+        "favourite_colour",
     }
     assert error["fields"]["last_name"] == "required"
 
@@ -99,12 +129,18 @@ async def test_register_refuses_common_and_self_describing_passwords(client: Tes
 async def test_register_conflicts_on_email_and_username(client: TestClient) -> None:
     await register(client)
     error = await error_of(
-        await client.post("/api/v1/accounts", json={**ALICE, "username": "alice2",
-                                                     "email": "ALICE@example.org"}), 409)
+        await client.post(
+            "/api/v1/accounts", json={**ALICE, "username": "alice2", "email": "ALICE@example.org"}
+        ),
+        409,
+    )
     assert error["code"] == "email_taken" and "email" in error["fields"]
     error = await error_of(
-        await client.post("/api/v1/accounts", json={**ALICE, "username": "Alice",
-                                                     "email": "other@example.org"}), 409)
+        await client.post(
+            "/api/v1/accounts", json={**ALICE, "username": "Alice", "email": "other@example.org"}
+        ),
+        409,
+    )
     assert error["code"] == "username_taken"
 
 
@@ -196,7 +232,8 @@ async def test_me_shows_and_patch_edits_the_profile(client: TestClient) -> None:
     me = await (await client.get("/api/v1/me", headers=bearer(token))).json()
     assert me["first_name"] == "Alice"
     response = await client.patch(
-        "/api/v1/me", headers=bearer(token),
+        "/api/v1/me",
+        headers=bearer(token),
         json={"city": "Oxford", "company": "Wonderland Ltd", "first_name": "Alicia"},
     )
     assert response.status == 200
@@ -230,19 +267,26 @@ async def test_change_password_ends_other_sessions(client: TestClient) -> None:
     here = await login(client)
     elsewhere = await login(client)
     error = await error_of(
-        await client.post("/api/v1/me/password", headers=bearer(here),
-                          json={"current_password": "wrong-one", "new_password": "new-secret-99"}),
+        await client.post(
+            "/api/v1/me/password",
+            headers=bearer(here),
+            json={"current_password": "wrong-one", "new_password": "new-secret-99"},
+        ),
         403,
     )
     assert error["code"] == "wrong_password"
     error = await error_of(
-        await client.post("/api/v1/me/password", headers=bearer(here),
-                          json={"current_password": ALICE["password"], "new_password": "123456789"}),
+        await client.post(
+            "/api/v1/me/password",
+            headers=bearer(here),
+            json={"current_password": ALICE["password"], "new_password": "123456789"},
+        ),
         422,
     )
     assert "new_password" in error["fields"]
     response = await client.post(
-        "/api/v1/me/password", headers=bearer(here),
+        "/api/v1/me/password",
+        headers=bearer(here),
         json={"current_password": ALICE["password"], "new_password": "new-secret-99"},
     )
     assert response.status == 204

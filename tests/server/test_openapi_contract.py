@@ -33,8 +33,11 @@ CHECKS = [
     response_schema_conformance,
 ]
 USER = {
-    "first_name": "Schema", "last_name": "Thesis", "username": "schemathesis",
-    "email": "schemathesis@example.org", "password": "generated-requests-7",
+    "first_name": "Schema",
+    "last_name": "Thesis",
+    "username": "schemathesis",
+    "email": "schemathesis@example.org",
+    "password": "generated-requests-7",
 }
 # Logout ends the token it is given, so each logout case spends one of these.
 SPARE_TOKENS = 260
@@ -51,7 +54,8 @@ class Server:
     def new_token(self) -> str:
         response = self.http.post(
             f"{self.url}/api/v1/sessions",
-            json={"login": USER["username"], "password": USER["password"]}, timeout=30,
+            json={"login": USER["username"], "password": USER["password"]},
+            timeout=30,
         )
         response.raise_for_status()
         return response.json()["token"]
@@ -67,9 +71,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @schema.parametrize()
 @seed(20261124)
 @settings(
-    max_examples=200, deadline=None, derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                           HealthCheck.function_scoped_fixture],
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 def test_every_operation_honours_the_contract(case: schemathesis.Case, server: Server) -> None:
     token = server.token
