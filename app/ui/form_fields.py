@@ -5,12 +5,13 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.ui.widgets import plain_label
 
 _ECHO = {"password": QLineEdit.EchoMode.Password}
-_HINTS = {"email": "name@example.org", "tel": "+1 555 0100"}
+_HINTS = {"email": "name@example.org"}
 
 
 class FieldRow(QWidget):
@@ -80,7 +81,10 @@ class FormFields(QWidget):
             row = FieldRow(spec, self)
             row.edit.setText(kept.get(row.name, ""))
             self._rows[row.name] = row
-            self._grid.addWidget(row, index // self._columns, index % self._columns)
+            # Top-aligned so an error line under one field never shifts its neighbour down.
+            self._grid.addWidget(
+                row, index // self._columns, index % self._columns, Qt.AlignmentFlag.AlignTop
+            )
         for column in range(self._columns):
             self._grid.setColumnStretch(column, 1)
         self._fix_tab_order()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app.ui.form_fields import FieldRow
 from app.ui.widgets import Banner, Card, button, centered, plain_label, title
@@ -86,7 +86,3 @@ class LoginPage(QWidget):
         # The password leaves the widget only for this request.
         self.password.edit.clear()
         self._vm.submit(self.login.edit.text(), password)
-
-    def password_edit(self) -> QLineEdit:
-        """The password box (tests type into it)."""
-        return self.password.edit

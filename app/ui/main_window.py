@@ -36,8 +36,6 @@ class MainWindow(QMainWindow):
         header_row.setContentsMargins(24, 12, 24, 12)
         header_row.addWidget(plain_label("Podium", role="brand", wrap=False))
         header_row.addStretch(1)
-        self.server = plain_label(role="headerInfo", wrap=False)
-        header_row.addWidget(self.server)
 
         self.notice = Banner("warning")
         self.notice.setObjectName("notice")
@@ -66,10 +64,8 @@ class MainWindow(QMainWindow):
 
         vm.pageChanged.connect(self._show_page)
         vm.noticeChanged.connect(self.notice.show_message)
-        vm.serverChanged.connect(self._show_server)
         self._show_page(vm.page)
         self.notice.show_message(vm.notice)
-        self._show_server(vm.server_text)
 
     def page(self, page: Page) -> QWidget:
         """The widget of one page."""
@@ -84,9 +80,6 @@ class MainWindow(QMainWindow):
 
     def _show_page(self, name: str) -> None:
         self.stack.setCurrentWidget(self.pages[Page(name)])
-
-    def _show_server(self, text: str) -> None:
-        self.server.setText(f"Server: {text}" if text else "")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Quitting waits for the bundled server to stop, which the app's loop does after this.

@@ -1,0 +1,105 @@
+"""The composition root: builds every object once, runs the Qt+asyncio loop, shuts down in order."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Mapping
+
+import qasync
+from keyring.backend import KeyringBackend
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from app.cli import Options
+from app.core.account_session import AccountSession
+from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
+from app.core.paths import AppPaths, resolve_paths
+from app.core.resources import read_resource, resource_path
+from app.core.server_link import ServerLink
+from app.core.token_store import TokenStore
+from app.ui.main_window import MainWindow
+from app.viewmodels.app_viewmodel import AppViewModel
+
+APP_NAME = "Podium"
+STYLESHEET = "style.qss"
+ICON = "icons/podium.svg"
+
+
+def build_window(
+    paths: AppPaths,
+    server_url: str | None = None,
+    *,
+    keyring_backend: KeyringBackend | None = None,
+) -> MainWindow:
+    """Build core objects, view-models and the window; nothing runs until vm.start()."""
+    override = ClientSettings(ServerMode.REMOTE, server_url) if server_url else None
+    account = AccountSession(TokenStore(keyring_backend))
+    vm = AppViewModel(
+        SettingsFile(paths.config_dir),
+        ServerLink(paths.server_data_dir),
+        account,
+        server_override=override,
+    )
+    window = MainWindow(vm)
+    vm.setParent(window)
+    return window
+
+
+def style_application(qapp: QApplication) -> None:
+    """Apply the stylesheet and icon from resources/ (the app works without them)."""
+    qapp.setStyle("Fusion")
+    qapp.setStyleSheet(read_resource(STYLESHEET))
+    icon = resource_path(ICON)
+    if icon is not None:
+        qapp.setWindowIcon(QIcon(str(icon)))
+
+
+def run_app(options: Options, env: Mapping[str, str]) -> int:
+    """Run the window until it is closed (or SIGINT/SIGTERM), then stop the bundled server."""
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qapp, QApplication)
+    qapp.setApplicationName(APP_NAME)
+    qapp.setDesktopFileName("podium")
+    # We quit ourselves, after the bundled server has stopped.
+    qapp.setQuitOnLastWindowClosed(False)
+    style_application(qapp)
+    paths = resolve_paths(options.data_dir, options.config_dir, env)
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    with loop:
+        loop.run_until_complete(run_window(build_window(paths, options.server)))
+        loop.run_until_complete(_cancel_leftovers())
+    return 0
+
+
+async def run_window(window: MainWindow, *, handle_signals: bool = True) -> None:
+    """Show the window and start; return once it is closed and the bundled server has stopped."""
+    closed = asyncio.Event()
+    window.closeRequested.connect(closed.set)
+    loop = asyncio.get_running_loop()
+    handled: list[signal.Signals] = []
+    if handle_signals:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, closed.set)
+                handled.append(sig)
+    try:
+        window.show()
+        window.vm.start()
+        await closed.wait()
+        window.hide()
+        await window.vm.shutdown()
+    finally:
+        for sig in handled:
+            loop.remove_signal_handler(sig)
+
+
+async def _cancel_leftovers() -> None:
+    # Requests still in flight when the window closed end here rather than warn at exit.
+    tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)

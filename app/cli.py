@@ -1,0 +1,54 @@
+"""The `podium` command line and the no-display check; no Qt here, so both stay cheap."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from app.core.client_settings import validate_server_url
+from app.core.paths import CONFIG_DIR_ENV, DATA_DIR_ENV
+
+NO_DISPLAY_MESSAGE = (
+    "podium: no display found; to run the server alone use `podium-server` (or `make server`)"
+)
+NO_DISPLAY_EXIT = 2
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for."""
+
+    data_dir: str | None = None
+    config_dir: str | None = None
+    server: str | None = None
+
+
+def parse_args(argv: Sequence[str] | None = None) -> Options:
+    """Parse `podium` options; argparse exits with a message on bad input."""
+    parser = argparse.ArgumentParser(
+        prog="podium", description="Podium: webinars and meetings on your own server."
+    )
+    parser.add_argument(
+        "--data-dir", help=f"folder for the bundled server's data (env {DATA_DIR_ENV})"
+    )
+    parser.add_argument("--config-dir", help=f"folder for the app settings (env {CONFIG_DIR_ENV})")
+    parser.add_argument(
+        "--server", metavar="URL", help="use the Podium server at URL instead of asking"
+    )
+    args = parser.parse_args(argv)
+    server = None
+    if args.server is not None:
+        try:
+            server = validate_server_url(args.server)
+        except ValueError as exc:
+            parser.error(f"--server: {exc}")
+    return Options(data_dir=args.data_dir, config_dir=args.config_dir, server=server)
+
+
+def has_display(env: Mapping[str, str], platform: str = sys.platform) -> bool:
+    """False on a Linux/BSD box with no X11 or Wayland and no explicit Qt platform."""
+    if platform in ("win32", "darwin", "cygwin"):
+        return True
+    return any(env.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
