@@ -78,6 +78,29 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class MeetingSummary:
+    """A meeting as the REST API lists it."""
+
+    id: str
+    subject: str
+    join_code: str
+    host_user_id: int
+    created_at: str
+    ended_at: str | None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MeetingSummary:
+        return cls(
+            id=str(data["id"]),
+            subject=str(data["subject"]),
+            join_code=str(data["join_code"]),
+            host_user_id=int(data["host_user_id"]),
+            created_at=str(data.get("created_at", "")),
+            ended_at=None if data.get("ended_at") is None else str(data["ended_at"]),
+        )
+
+
+@dataclass(frozen=True)
 class SessionToken:
     """A bearer token and when the server will stop accepting it."""
 
@@ -148,6 +171,17 @@ class ApiClient:
         """Change the password; the server ends every other session."""
         body = {"current_password": current_password, "new_password": new_password}
         await self._request("POST", "/me/password", body)
+
+    async def create_meeting(self, subject: str) -> MeetingSummary:
+        """Start a meeting hosted by the logged-in member."""
+        return MeetingSummary.from_json(
+            await self._request("POST", "/meetings", {"subject": subject})
+        )
+
+    async def my_meetings(self) -> list[MeetingSummary]:
+        """The meetings the logged-in member hosts, newest first."""
+        data = await self._request("GET", "/meetings")
+        return [MeetingSummary.from_json(item) for item in data.get("meetings", [])]
 
     async def logout(self) -> None:
         """End the current session on the server and forget its token."""
