@@ -1,0 +1,128 @@
+"""podium-bot: a participant with no UI, for tests, benchmarks and load tests."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import signal
+import sys
+from collections import defaultdict
+from typing import Any
+
+from av.frame import Frame
+
+from app.core.api_client import ApiClient, ApiError
+from app.core.meeting.call import Call
+from app.core.meeting.signaling_client import SignalingError
+from app.core.meeting.testsrc import TestPatternTrack, ToneTrack
+from protocol.meeting_types import Source
+
+_COUNTER = {"camera": "video_frames", "microphone": "audio_frames", "screen": "screen_frames"}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="podium-bot", description="Join a Podium meeting as a bot."
+    )
+    parser.add_argument("--server", required=True, help="server URL, e.g. http://127.0.0.1:8443")
+    parser.add_argument("--login", required=True, help="e-mail address or username")
+    parser.add_argument("--password", required=True)
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--meeting", help="join code of the meeting to join")
+    where.add_argument("--create", metavar="SUBJECT", help="create a meeting and join it")
+    parser.add_argument(
+        "--publish",
+        choices=["testsrc", "none"],
+        default="testsrc",
+        help="send a test pattern and tone as camera and microphone",
+    )
+    parser.add_argument(
+        "--share", choices=["testsrc"], default=None, help="also share a test pattern as a screen"
+    )
+    parser.add_argument(
+        "--chat",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="send this chat message after joining (repeatable)",
+    )
+    parser.add_argument("--seconds", type=float, default=10.0, help="stay this long, then leave")
+    parser.add_argument("--report", action="store_true", help="print a JSON report on exit")
+    return parser
+
+
+class Counts:
+    """Frames received per participant and source."""
+
+    def __init__(self) -> None:
+        self.frames: dict[str, dict[str, int]] = defaultdict(
+            lambda: {"video_frames": 0, "audio_frames": 0, "screen_frames": 0}
+        )
+
+    def __call__(self, participant: str, source: Source, frame: Frame) -> None:
+        self.frames[participant][_COUNTER[source]] += 1
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    api = ApiClient(args.server)
+    try:
+        token = (await api.login(args.login, args.password)).token
+        if args.create:
+            meeting = await api.create_meeting(args.create)
+            join_code = meeting.join_code
+            print(f"created meeting {meeting.id} join code {join_code}", flush=True)
+        else:
+            join_code = args.meeting
+    finally:
+        await api.close()
+
+    counts = Counts()
+    call = Call(args.server, token, frame_sink=counts)
+    sources: dict[Source, Any] = {}
+    if args.publish == "testsrc":
+        sources["camera"] = TestPatternTrack()
+        sources["microphone"] = ToneTrack()
+    if args.share == "testsrc":
+        sources["screen"] = TestPatternTrack(1280, 720, fps=15)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await call.connect()
+        joined = await call.join(join_code, sources)
+        for text in args.chat:
+            await call.chat(text)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), args.seconds)
+        me = call.state.you
+        return {
+            "meeting": joined.meeting.id,
+            "participant": me,
+            "received": {pid: dict(c) for pid, c in counts.frames.items() if pid != me},
+            "chat_received": [
+                {"from": m.sender, "text": m.body} for m in call.state.chat if m.sender != me
+            ],
+        }
+    finally:
+        await call.leave()
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    try:
+        report = asyncio.run(run(args))
+    except (ApiError, SignalingError) as exc:
+        print(f"podium-bot: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    if args.report:
+        print(json.dumps(report), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""Meetings: creating them, finding them by join code, and who may see them."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from server.errors import ApiError, validation_failed
+from server.store.errors import ConflictError
+from server.store.meetings import MeetingRecord, MeetingStore
+
+# No 0/O, 1/l/I: codes are read aloud and typed by hand.
+JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+JOIN_CODE_GROUPS = 3
+JOIN_CODE_GROUP_LENGTH = 4
+MAX_SUBJECT = 200
+
+
+def new_join_code() -> str:
+    """About 59 bits: not guessable by trying codes against a rate-limited server."""
+    return "-".join(
+        "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_GROUP_LENGTH))
+        for _ in range(JOIN_CODE_GROUPS)
+    )
+
+
+def normalise_join_code(text: str) -> str:
+    """Codes are typed in any case, with or without dashes or spaces."""
+    letters = "".join(ch for ch in text.lower() if ch.isalnum())
+    size = JOIN_CODE_GROUP_LENGTH
+    return "-".join(letters[i : i + size] for i in range(0, len(letters), size))
+
+
+class MeetingService:
+    def __init__(self, store: MeetingStore, clock: Callable[[], float]):
+        self._store = store
+        self._clock = clock
+
+    async def create(self, host_user_id: int, data: Mapping[str, Any]) -> MeetingRecord:
+        unknown = {name: "unknown field" for name in data if name != "subject"}
+        subject = data.get("subject")
+        if not isinstance(subject, str) or not subject.strip():
+            unknown["subject"] = "required"
+        elif len(subject.strip()) > MAX_SUBJECT or any(ord(ch) < 32 for ch in subject):
+            unknown["subject"] = f"at most {MAX_SUBJECT} characters, no control characters"
+        if unknown:
+            raise validation_failed(unknown)
+        assert isinstance(subject, str)
+        for _ in range(5):
+            try:
+                return await self._store.create(
+                    secrets.token_urlsafe(12), host_user_id, subject.strip(), new_join_code(),
+                    self._clock(),
+                )
+            except ConflictError:
+                continue  # a join-code collision: vanishingly rare, try another
+        raise ApiError(503, "busy", "could not allocate a join code; try again")
+
+    async def find_joinable(self, join_code: str) -> MeetingRecord:
+        meeting = await self._store.by_join_code(normalise_join_code(join_code))
+        # Unknown and ended look different on purpose only after the code is known to be right.
+        if meeting is None:
+            raise ApiError(404, "no_such_meeting", "no meeting has this join code")
+        if meeting.ended_at is not None:
+            raise ApiError(410, "meeting_ended", "this meeting has ended")
+        return meeting
+
+    async def hosted_by(self, user_id: int) -> list[MeetingRecord]:
+        return await self._store.hosted_by(user_id)
+
+    async def end(self, meeting_id: str) -> None:
+        await self._store.mark_ended(meeting_id, self._clock())

@@ -1,0 +1,41 @@
+"""The live rooms of this server, opened on first join and dropped when empty."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from server.rooms.media import MediaEngine
+from server.rooms.room import Room
+from server.store.meetings import MeetingRecord, MeetingStore
+
+
+class RoomRegistry:
+    def __init__(self, store: MeetingStore, engine: MediaEngine, clock: Callable[[], float]):
+        self._store = store
+        self._engine = engine
+        self._clock = clock
+        self._rooms: dict[str, Room] = {}
+        self._opening = asyncio.Lock()
+
+    async def open(self, meeting: MeetingRecord) -> Room:
+        """The live room of `meeting`, loading its kept chat the first time."""
+        async with self._opening:
+            room = self._rooms.get(meeting.id)
+            if room is None:
+                chat = await self._store.chat(meeting.id)
+                room = Room(meeting, chat, self._store, self._engine, self._clock, self._drop)
+                self._rooms[meeting.id] = room
+            return room
+
+    def get(self, meeting_id: str) -> Room | None:
+        return self._rooms.get(meeting_id)
+
+    def _drop(self, room: Room) -> None:
+        if self._rooms.get(room.id) is room:
+            del self._rooms[room.id]
+
+    async def close(self) -> None:
+        for room in list(self._rooms.values()):
+            await room.close()
+        self._rooms.clear()
