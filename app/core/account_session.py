@@ -15,6 +15,7 @@ class AccountSession:
         self._tokens = tokens
         self._client_factory = client_factory
         self._api: ApiClient | None = None
+        self._token_key = ""
         self._fields: list[FieldSpec] | None = None
 
     @property
@@ -39,10 +40,11 @@ class AccountSession:
         """True while we hold a token (it may still have expired on the server)."""
         return bool(self._api and self._api.token)
 
-    async def connect(self, base_url: str) -> None:
-        """Switch to a server, dropping any previous client."""
+    async def connect(self, base_url: str, token_key: str | None = None) -> None:
+        """Switch to a server; its token is kept under token_key (default: the base URL)."""
         await self.close()
         self._api = self._client_factory(base_url)
+        self._token_key = token_key or self._api.base_url
 
     async def close(self) -> None:
         """Release the HTTP client."""
@@ -60,7 +62,7 @@ class AccountSession:
     async def restore(self) -> Profile | None:
         """Reuse a stored token; the profile if it still works, else None (token dropped)."""
         api = self.api
-        token = await self._tokens.load(api.base_url)
+        token = await self._tokens.load(self._token_key)
         if not token:
             return None
         api.token = token
@@ -76,7 +78,7 @@ class AccountSession:
         """Open a session, store its token and return the member's profile."""
         api = self.api
         session = await api.login(login, password)
-        await self._tokens.save(api.base_url, session.token)
+        await self._tokens.save(self._token_key, session.token)
         return await api.me()
 
     async def logout(self) -> None:
@@ -94,4 +96,4 @@ class AccountSession:
         """Drop the token locally, e.g. after the server said it expired."""
         if self._api is not None:
             self._api.token = None
-            await self._tokens.delete(self._api.base_url)
+            await self._tokens.delete(self._token_key)

@@ -26,6 +26,15 @@ class ServerLink:
         """The bundled server while one has been started."""
         return self._bundled
 
+    def identity(self, settings: ClientSettings) -> str:
+        """A stable name for the server, to file its token under in the keyring.
+
+        The bundled server gets a new port on every start, so its URL cannot be that name.
+        """
+        if settings.mode is ServerMode.REMOTE and settings.server_url:
+            return settings.server_url
+        return f"bundled:{self._server_data_dir}"
+
     async def open(self, settings: ClientSettings) -> str:
         """The base URL to talk to; starts the bundled server or stops it when not wanted."""
         if settings.mode is ServerMode.REMOTE:

@@ -185,7 +185,7 @@ class AppViewModel(QObject):
         self._go(Page.CONNECTING)
         try:
             base_url = await self._link.open(settings)
-            await self._account.connect(base_url)
+            await self._account.connect(base_url, self._link.identity(settings))
             await self._account.api.health()
             profile = await self._account.restore()
         except BundledServerError as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -62,8 +61,9 @@ def qt_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     try:
         yield loop
     finally:
-        loop.stop()
-        with contextlib.suppress(RuntimeError):
-            loop.close()
+        # Not loop.stop(): it calls QApplication.exit(), which leaves Qt's "quit now" flag set
+        # and stops timers from firing in later tests. Mark the loop idle by hand instead.
+        loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
+        loop.close()
         asyncio.events._set_running_loop(None)
         asyncio.set_event_loop(None)
