@@ -6,10 +6,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from app.ui.form_fields import FormFields, legend
-from app.ui.widgets import Banner, Card, button, plain_label, scrolling, subtitle, title
+from app.ui.form_fields import FormFields
+from app.ui.widgets import Banner, Card, Footer, button, plain_label, scrolling, subtitle, title
 from app.viewmodels.app_viewmodel import AppViewModel
 from app.viewmodels.profile_viewmodel import ProfileViewModel
+
+MAX_WIDTH = 760
 
 
 class ProfilePage(QWidget):
@@ -37,32 +39,31 @@ class ProfilePage(QWidget):
         card.body.addWidget(
             plain_label(
                 "This is everything Podium keeps about you as a member. Correct it any time; "
-                "clear an optional field to remove it.",
+                "clear an optional field to remove it. Fields marked * are required.",
                 role="hint",
             )
         )
-        self.status = Banner("success")
-        self.error = Banner("error")
-        card.body.addWidget(self.status)
-        card.body.addWidget(self.error)
         self.form = FormFields(columns=2)
         card.body.addWidget(self.form)
-        card.body.addWidget(legend())
 
+        footer = Footer(max_width=MAX_WIDTH)
+        self.status = Banner("success")
+        self.error = Banner("error")
         self.reset = button("Undo changes", role="secondary")
         self.save = button("Save changes")
         self.save.setObjectName("saveButton")
-        actions = QHBoxLayout()
-        actions.addStretch(1)
-        actions.addWidget(self.reset)
-        actions.addWidget(self.save)
-        card.body.addSpacing(4)
-        card.body.addLayout(actions)
+        footer.row.addWidget(self.status, 1)
+        footer.row.addWidget(self.error, 1)
+        footer.row.addStretch(0)
+        footer.row.addWidget(self.reset)
+        footer.row.addWidget(self.save)
 
-        self.scroll = scrolling(card, max_width=760)
+        self.scroll = scrolling(card, max_width=MAX_WIDTH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll)
+        layout.setSpacing(0)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(footer)
 
         self.save.clicked.connect(lambda: vm.save(self.form.values()))
         self.reset.clicked.connect(self._undo)

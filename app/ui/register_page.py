@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.ui.form_fields import FormFields, legend
-from app.ui.widgets import Banner, Card, button, scrolling, subtitle, title
+from app.ui.widgets import Banner, Card, Footer, button, scrolling, subtitle, title
 from app.viewmodels.app_viewmodel import AppViewModel
 from app.viewmodels.register_viewmodel import REPEAT_PASSWORD, RegisterViewModel
+
+MAX_WIDTH = 720
 
 
 class RegisterPage(QWidget):
@@ -25,26 +27,26 @@ class RegisterPage(QWidget):
         card.body.addWidget(
             subtitle("We only ask for what this server needs. You can change it all later.")
         )
-        self.error = Banner("error")
-        card.body.addWidget(self.error)
+        card.body.addWidget(legend())
         self.form = FormFields(columns=2)
         card.body.addWidget(self.form)
-        card.body.addWidget(legend())
 
+        footer = Footer(max_width=MAX_WIDTH)
         self.back = button("Back to log in", role="secondary")
+        self.error = Banner("error")
         self.submit = button("Create account")
         self.submit.setObjectName("registerButton")
-        actions = QHBoxLayout()
-        actions.addWidget(self.back)
-        actions.addStretch(1)
-        actions.addWidget(self.submit)
-        card.body.addSpacing(4)
-        card.body.addLayout(actions)
+        footer.row.addWidget(self.back)
+        footer.row.addWidget(self.error, 1)
+        footer.row.addStretch(0)
+        footer.row.addWidget(self.submit)
 
-        self.scroll = scrolling(card, max_width=720)
+        self.scroll = scrolling(card, max_width=MAX_WIDTH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll)
+        layout.setSpacing(0)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(footer)
 
         self.submit.clicked.connect(self._submit)
         self.back.clicked.connect(app_vm.show_login)

@@ -98,6 +98,24 @@ def scrolling(card: QWidget, *, max_width: int) -> QScrollArea:
     return area
 
 
+class Footer(QFrame):
+    """A bar pinned under a scrolling form, so its buttons and messages never scroll away."""
+
+    def __init__(self, *, max_width: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("footer")
+        inner = QWidget()
+        inner.setMaximumWidth(max_width)
+        self.row = QHBoxLayout(inner)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.setSpacing(10)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(24, 12, 24, 12)
+        outer.addStretch(1)
+        outer.addWidget(inner, 100)
+        outer.addStretch(1)
+
+
 def title(text: str) -> QLabel:
     """A page heading."""
     return plain_label(text, role="title")

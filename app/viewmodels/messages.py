@@ -35,5 +35,5 @@ def describe(error: ApiError) -> str:
         wait = f" in {error.retry_after} seconds" if error.retry_after else " later"
         return f"Too many attempts. Please try again{wait}."
     if error.code == "validation_failed" and error.fields:
-        return "Please correct the fields marked below."
+        return "Please correct the marked fields."
     return _BY_CODE.get(error.code) or sentence(error.message) or f"Server error {error.status}."

@@ -60,7 +60,7 @@ class RegisterViewModel(FormViewModel):
         self.clear_messages()
         if values.get("password", "") != values.get(REPEAT_PASSWORD, ""):
             self._set_field_errors({REPEAT_PASSWORD: "The two passwords are not the same."})
-            self._set_error("Please correct the fields marked below.")
+            self._set_error("Please correct the marked fields.")
             return
         body = self._body(values)
         self._set_busy(True)

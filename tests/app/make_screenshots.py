@@ -102,6 +102,10 @@ def main() -> int:
         await until(lambda: vm.page == Page.LOGIN, vm.pageChanged)
         vm.login.submit("ada", "analytical engine 1843")
         await until(lambda: bool(vm.profile.fields), vm.profile.fieldsChanged)
+        profile = window.page(Page.PROFILE)
+        profile.form.row("phone").edit.setText("+44 20 7946 0018")  # type: ignore[attr-defined]
+        profile.save.click()  # type: ignore[attr-defined]
+        await until(lambda: bool(vm.profile.status), vm.profile.statusChanged)
         await shoot(window, "member-info")
         await vm.shutdown()
 

@@ -25,7 +25,7 @@ def test_too_many_attempts_says_how_long_to_wait() -> None:
 
 def test_validation_points_at_the_fields() -> None:
     error = ApiError(422, "validation_failed", "x", {"email": "not a valid e-mail address"})
-    assert describe(error) == "Please correct the fields marked below."
+    assert describe(error) == "Please correct the marked fields."
     assert field_messages(error) == {"email": "Not a valid e-mail address."}
 
 
