@@ -14,10 +14,8 @@ QT_MODULES = ("PySide6", "shiboken6", "qasync", "PyQt5", "PyQt6", "PySide2")
 
 
 def imports_in(source: str, module: str, *, is_package: bool = False) -> set[str]:
-    """Absolute names of every module imported anywhere in the source (also inside functions).
-
-    `from a import b` yields both "a" and "a.b", since b may be a submodule.
-    """
+    """Absolute names of every module imported anywhere in the source (also inside functions)."""
+    # `from a import b` yields both "a" and "a.b", since b may be a submodule.
     package = module.split(".") if is_package else module.split(".")[:-1]
     names: set[str] = set()
     for node in ast.walk(ast.parse(source)):

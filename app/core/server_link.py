@@ -27,10 +27,8 @@ class ServerLink:
         return self._bundled
 
     def identity(self, settings: ClientSettings) -> str:
-        """A stable name for the server, to file its token under in the keyring.
-
-        The bundled server gets a new port on every start, so its URL cannot be that name.
-        """
+        """A stable name for the server, to file its token under in the keyring."""
+        # The bundled server gets a new port on every start, so its URL cannot be that name.
         if settings.mode is ServerMode.REMOTE and settings.server_url:
             return settings.server_url
         return f"bundled:{self._server_data_dir}"

@@ -13,7 +13,9 @@ from app.viewmodels.login_viewmodel import LoginViewModel
 class LoginPage(QWidget):
     """The log-in card, with links to register and to change the server."""
 
-    def __init__(self, app_vm: AppViewModel, vm: LoginViewModel, parent: QWidget | None = None):
+    def __init__(
+        self, app_vm: AppViewModel, vm: LoginViewModel, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._vm = vm
         card = Card()

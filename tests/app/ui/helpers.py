@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLineEdit
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.ui.form_fields import FormFields
@@ -32,3 +32,12 @@ def shown_errors(form: FormFields) -> dict[str, str]:
     return {
         name: row.error.text() for name, row in form.rows.items() if row.error.isVisibleTo(form)
     }
+
+
+def rich_text_labels(root: QWidget) -> list[str]:
+    """Texts of labels under root that would interpret markup (there should be none)."""
+    return [
+        label.text()
+        for label in root.findChildren(QLabel)
+        if label.textFormat() != Qt.TextFormat.PlainText
+    ]

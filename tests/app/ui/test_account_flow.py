@@ -18,7 +18,7 @@ from app.ui.setup_page import SetupPage
 from app.viewmodels.app_viewmodel import Page
 from tests.app.processes import process_gone
 from tests.app.ui.conftest import OpenWindow, shut_down, wait_for, wait_page
-from tests.app.ui.helpers import click, fill, shown_errors, type_into
+from tests.app.ui.helpers import click, fill, rich_text_labels, shown_errors, type_into
 
 PASSWORD = "correct horse battery"
 NEW_PASSWORD = "another staple 2024"
@@ -88,6 +88,7 @@ def test_register_login_edit_password_logout(
     profile = window.page(Page.PROFILE)
     assert isinstance(profile, ProfilePage)
     wait_for(qtbot, lambda: profile.form.rows)
+    assert rich_text_labels(window) == []
     assert "password" not in profile.form.rows
     assert profile.form.row("email").edit.text() == "ada@example.org"
     assert profile.form.row("city").edit.text() == "London"
@@ -173,3 +174,4 @@ def test_register_shows_errors_beside_the_fields(qtbot: QtBot, open_window: Open
     # The message sits right under its own field.
     assert row.error.geometry().top() > row.edit.geometry().bottom()
     assert window.vm.page == Page.REGISTER
+    assert rich_text_labels(window) == []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import socket
 
 import qasync
@@ -245,3 +247,22 @@ def test_an_ended_session_sends_the_member_back_to_log_in(
     wait_page(qtbot, window, Page.LOGIN)
     assert "session has ended" in login.status.text()
     assert login.login.edit.text() == "ada"
+
+
+def test_a_crashed_bundled_server_is_reported_and_can_be_restarted(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    window = open_window(choice=ClientSettings())
+    wait_page(qtbot, window, Page.LOGIN)
+    server = window.vm.bundled_server
+    assert server is not None and server.pid is not None
+    os.kill(server.pid, signal.SIGKILL)
+    wait_page(qtbot, window, Page.CONNECTING)
+    connecting = window.page(Page.CONNECTING)
+    assert isinstance(connecting, ConnectingPage)
+    wait_for(qtbot, connecting.error.isVisible)
+    assert "stopped unexpectedly" in connecting.error.text()
+    click(qtbot, connecting.retry)
+    wait_page(qtbot, window, Page.LOGIN)
+    restarted = window.vm.bundled_server
+    assert restarted is not None and restarted.running
