@@ -12,14 +12,19 @@ from server.accounts.fields import FieldPolicy
 from server.accounts.passwords import PasswordHashing, PasswordRules, load_common_passwords
 from server.accounts.service import AccountService
 from server.accounts.throttle import LoginThrottle
-from server.http import accounts, meta
+from server.http import accounts, meetings, meta, signaling
 from server.http.middlewares import bearer_auth, json_errors, security_headers
-from server.keys import ACCOUNTS, DATABASE, SETTINGS
+from server.keys import ACCOUNTS, DATABASE, MEETINGS, SETTINGS, SIGNALING
+from server.meetings.service import MeetingService
 from server.resources import resources_dir
+from server.rooms.registry import RoomRegistry
 from server.settings import Settings
+from server.sfu.sfu import SfuEngine
+from server.signaling.connection import Services
 from server.store.accounts import AccountStore
 from server.store.database import Database
 from server.store.keystore import database_path, load_or_create_key
+from server.store.meetings import MeetingStore
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +37,8 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
     app[SETTINGS] = settings
     app.add_routes(meta.routes)
     app.add_routes(accounts.routes)
+    app.add_routes(meetings.routes)
+    app.add_routes(signaling.routes)
 
     async def store(app: web.Application) -> AsyncIterator[None]:
         key = load_or_create_key(settings.data_dir, use_keyring=settings.key_source == "auto")
@@ -58,5 +65,15 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
         yield
         hashing.close()
 
-    app.cleanup_ctx.extend([store, account_service])
+    async def meetings_and_media(app: web.Application) -> AsyncIterator[None]:
+        meeting_store = MeetingStore(app[DATABASE])
+        app[MEETINGS] = MeetingService(meeting_store, clock)
+        engine = SfuEngine()
+        rooms = RoomRegistry(meeting_store, engine, clock)
+        app[SIGNALING] = Services(accounts=app[ACCOUNTS], meetings=app[MEETINGS], rooms=rooms)
+        yield
+        await rooms.close()
+        await engine.close()
+
+    app.cleanup_ctx.extend([store, account_service, meetings_and_media])
     return app

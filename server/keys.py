@@ -5,12 +5,16 @@ from __future__ import annotations
 from aiohttp import web
 
 from server.accounts.service import AccountService, Caller
+from server.meetings.service import MeetingService
 from server.settings import Settings
+from server.signaling.connection import Services
 from server.store.database import Database
 
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
 ACCOUNTS = web.AppKey("accounts", AccountService)
+MEETINGS = web.AppKey("meetings", MeetingService)
+SIGNALING = web.AppKey("signaling", Services)
 
 # Set on the request by the auth middleware for handlers marked with @authenticated.
 CALLER = web.RequestKey("caller", Caller)

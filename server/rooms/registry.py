@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from server.rooms.media import MediaEngine
 from server.rooms.room import Room
+from server.sfu.engine import MediaEngine
 from server.store.meetings import MeetingRecord, MeetingStore
 
 

@@ -21,8 +21,8 @@ from protocol.server_messages import (
     ParticipantUpdated,
     Removed,
 )
-from server.rooms.media import MediaEngine
 from server.rooms.member import Member, Outbox
+from server.sfu.engine import MediaEngine
 from server.store.meetings import ChatRecord, MeetingRecord, MeetingStore
 
 log = logging.getLogger(__name__)

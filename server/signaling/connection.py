@@ -36,6 +36,7 @@ from server.meetings.service import MeetingService
 from server.rooms.member import Member
 from server.rooms.registry import RoomRegistry
 from server.rooms.room import Room, RoomError
+from server.sfu.engine import MediaError
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +176,8 @@ class SignalingConnection:
             reply = Error(code=exc.code, message=exc.message, id=request_id)
         except ApiError as exc:
             reply = Error(code=exc.code, message=exc.message, id=request_id)
+        except MediaError as exc:
+            reply = Error(code="media_error", message=str(exc), id=request_id)
         except Exception:
             log.exception("signaling request %s failed", type(message).__name__)
             reply = Error(code="internal_error", message="internal server error", id=request_id)

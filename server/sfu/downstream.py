@@ -1,0 +1,152 @@
+"""A participant's downstream connection: the server offers everyone else's tracks.
+
+Each forwarded publication occupies a slot: a sendonly transceiver whose track is a ForwardTrack.
+aiortc cannot remove an m-line, so a slot whose publication goes away turns inactive and is given
+to the next publication of the same kind; the number of m-lines stays at the most ever needed at
+once. Renegotiation is serialized: one offer in flight at a time, and changes that arrive while
+it is out only mark the connection dirty, so they go out together in the next offer once the
+answer is in. A slot starts taking frames (and asks its publisher for a key frame) only when an
+answer has agreed to what the slot carries now, so no frame is sent under the wrong TrackInfo.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from aiortc import RTCPeerConnection, RTCRtpTransceiver, RTCSessionDescription
+
+from protocol.meeting_types import TrackInfo
+from server.sfu.engine import MediaError, MediaEvents
+from server.sfu.outbound import ForwardTrack, attach_sender
+from server.sfu.publication import Publication
+from server.sfu.upstream import peer_connection, preferred_codecs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class Slot:
+    transceiver: RTCRtpTransceiver
+    track: ForwardTrack
+    publication: Publication | None = None
+    offered: Publication | None = None  # what the latest offer said this mid carries
+
+
+class Downstream:
+    """Forwards other participants' publications to one participant, renegotiating as needed."""
+
+    def __init__(self, events: MediaEvents, queue_frames: dict[str, int]):
+        self._events = events
+        self._queue_frames = queue_frames
+        self._pc = peer_connection()
+        self._slots: list[Slot] = []
+        self._by_publication: dict[Publication, Slot] = {}
+        self._dirty = False
+        self._task: asyncio.Task[None] | None = None
+        self._awaiting_answer = False
+        self._answered = asyncio.Event()
+        self._closed = False
+        self.offers = 0
+
+    @property
+    def connection(self) -> RTCPeerConnection:
+        return self._pc
+
+    def tracks(self) -> list[TrackInfo]:
+        """What each bound mid carries, as the next offer will say."""
+        return [
+            TrackInfo(
+                mid=str(slot.transceiver.mid),
+                participant=slot.publication.participant,
+                source=slot.publication.source,
+            )
+            for slot in self._slots
+            if slot.publication is not None and slot.transceiver.mid is not None
+        ]
+
+    def subscribe(self, publication: Publication) -> None:
+        if self._closed or publication in self._by_publication:
+            return
+        slot = next(
+            (s for s in self._slots if s.publication is None and s.track.kind == publication.kind),
+            None,
+        )
+        if slot is None:
+            track = ForwardTrack(publication.kind, self._queue_frames[publication.kind])
+            transceiver = self._pc.addTransceiver(track, direction="sendonly")
+            transceiver.setCodecPreferences(preferred_codecs(publication.kind))
+            attach_sender(transceiver.sender, track)
+            slot = Slot(transceiver, track)
+            self._slots.append(slot)
+        slot.publication = publication
+        slot.track.bind(publication.request_keyframe)
+        slot.transceiver.direction = "sendonly"
+        publication.add(slot.track)
+        self._by_publication[publication] = slot
+        self._changed()
+
+    def unsubscribe(self, publication: Publication) -> None:
+        slot = self._by_publication.pop(publication, None)
+        if slot is None:
+            return
+        publication.discard(slot.track)
+        slot.publication = None
+        slot.track.bind(None)
+        slot.transceiver.direction = "inactive"
+        self._changed()
+
+    async def apply_answer(self, answer_sdp: str) -> None:
+        if not self._awaiting_answer:
+            raise MediaError("no downstream offer is waiting for an answer")
+        self._awaiting_answer = False
+        try:
+            await self._pc.setRemoteDescription(RTCSessionDescription(answer_sdp, "answer"))
+        except Exception as exc:
+            self._awaiting_answer = not self._closed
+            raise MediaError(f"the downstream answer was not accepted: {exc}") from exc
+        for slot in self._slots:
+            if (
+                slot.publication is not None
+                and slot.publication is slot.offered
+                and slot.transceiver.currentDirection == "sendonly"
+            ):
+                slot.track.activate()
+        self._answered.set()
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for publication, slot in self._by_publication.items():
+            publication.discard(slot.track)
+        self._by_publication.clear()
+        for slot in self._slots:
+            slot.track.stop()
+        await self._pc.close()
+
+    def _changed(self) -> None:
+        self._dirty = True
+        if self._task is None and not self._closed:
+            self._task = asyncio.get_running_loop().create_task(self._negotiate())
+
+    async def _negotiate(self) -> None:
+        try:
+            while self._dirty and not self._closed:
+                self._dirty = False
+                await self._pc.setLocalDescription(await self._pc.createOffer())
+                for slot in self._slots:
+                    slot.offered = slot.publication
+                self._answered.clear()
+                self._awaiting_answer = True
+                self.offers += 1
+                await self._events.downstream_offer(self._pc.localDescription.sdp, self.tracks())
+                await self._answered.wait()
+        except Exception:
+            log.exception("downstream renegotiation failed")
+        finally:
+            self._task = None

@@ -1,0 +1,71 @@
+"""Key frame requests to one publisher track: coalesced, retried, at most one per interval."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+
+class KeyframeRequester:
+    """Turns any number of "this viewer needs a key frame" into rate-limited PLIs upstream.
+
+    A request stays wanted until a key frame passes through (`keyframe_arrived`): every viewer
+    waiting at that moment is served by it, so requests in between cost nothing. While one is
+    wanted, a PLI goes out at once if the last one is at least `interval` old, otherwise when it
+    will be, and again every `interval` until a key frame comes (a PLI can be lost, a camera can
+    be paused).
+    """
+
+    def __init__(self, send: Callable[[], Awaitable[None]], interval: float = 1.0):
+        self._send = send
+        self._interval = interval
+        self._loop = asyncio.get_running_loop()
+        self._last_sent = -math.inf
+        self._wanted = False
+        self._timer: asyncio.TimerHandle | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._closed = False
+        self.sent = 0
+
+    def request(self) -> None:
+        if self._closed:
+            return
+        self._wanted = True
+        if self._timer is None:
+            delay = self._last_sent + self._interval - self._loop.time()
+            if delay <= 0:
+                self._fire()
+            else:
+                self._timer = self._loop.call_later(delay, self._fire)
+
+    def keyframe_arrived(self) -> None:
+        self._wanted = False
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def close(self) -> None:
+        self._closed = True
+        self.keyframe_arrived()
+        if self._task is not None:
+            self._task.cancel()
+
+    def _fire(self) -> None:
+        self._timer = None
+        if not self._wanted or self._closed:
+            return
+        self._last_sent = self._loop.time()
+        self.sent += 1
+        if self._task is None or self._task.done():
+            self._task = self._loop.create_task(self._send_logged())
+        self._timer = self._loop.call_later(self._interval, self._fire)
+
+    async def _send_logged(self) -> None:
+        try:
+            await self._send()
+        except (ConnectionError, OSError) as exc:
+            log.debug("key frame request not sent: %s", exc)

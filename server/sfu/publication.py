@@ -1,0 +1,85 @@
+"""A publication: one upstream track of one participant, fanned out to its viewers' tracks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from protocol.meeting_types import Source
+from server.sfu.frames import EncodedFrame
+from server.sfu.keyframes import KeyframeRequester
+from server.sfu.outbound import ForwardTrack
+from server.sfu.tap import FrameAssembler, drop_frame
+
+LevelSink = Callable[[str, int], None]
+
+
+class Publication:
+    """Takes whole frames from a tapped receiver and pushes each, unchanged, to every viewer."""
+
+    def __init__(
+        self,
+        participant: str,
+        source: Source,
+        kind: str,
+        assembler: FrameAssembler,
+        keyframe_interval: float,
+        on_level: LevelSink | None = None,
+    ):
+        self.participant = participant
+        self.source = source
+        self.kind = kind
+        self.enabled = True
+        self.frames = 0
+        self._assembler = assembler
+        self._on_level = on_level
+        self._subscribers: set[ForwardTrack] = set()
+        self._keyframes = (
+            KeyframeRequester(assembler.request_keyframe, keyframe_interval)
+            if kind == "video"
+            else None
+        )
+        assembler.sink = self.deliver
+        assembler.on_loss = self.request_keyframe
+
+    @property
+    def keyframe_requests_sent(self) -> int:
+        return 0 if self._keyframes is None else self._keyframes.sent
+
+    def add(self, track: ForwardTrack) -> None:
+        self._subscribers.add(track)
+
+    def discard(self, track: ForwardTrack) -> None:
+        self._subscribers.discard(track)
+
+    def deliver(self, frame: EncodedFrame) -> None:
+        if not self.enabled:
+            return
+        self.frames += 1
+        if frame.keyframe and self._keyframes is not None:
+            self._keyframes.keyframe_arrived()
+        for track in self._subscribers:
+            track.push(frame)
+        if frame.audio_level is not None and self._on_level is not None:
+            self._on_level(self.participant, frame.audio_level)
+
+    def request_keyframe(self) -> None:
+        if self.enabled and self._keyframes is not None:
+            self._keyframes.request()
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Stop or resume forwarding; on resume every viewer waits for a fresh key frame."""
+        if enabled == self.enabled:
+            return
+        self.enabled = enabled
+        if enabled:
+            for track in self._subscribers:
+                track.restart()
+        elif self._keyframes is not None:
+            self._keyframes.keyframe_arrived()  # nobody waits for a track that is not forwarded
+
+    def close(self) -> None:
+        self._assembler.sink = drop_frame
+        self._assembler.on_loss = None
+        if self._keyframes is not None:
+            self._keyframes.close()
+        self._subscribers.clear()
