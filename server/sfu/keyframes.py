@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import math
-from collections.abc import Awaitable, Callable
-
-log = logging.getLogger(__name__)
+from collections.abc import Callable
 
 
 class KeyframeRequester:
@@ -17,17 +14,17 @@ class KeyframeRequester:
     waiting at that moment is served by it, so requests in between cost nothing. While one is
     wanted, a PLI goes out at once if the last one is at least `interval` old, otherwise when it
     will be, and again every `interval` until a key frame comes (a PLI can be lost, a camera can
-    be paused).
+    be paused). `send` returns False when no PLI can go out yet (no packet seen, so no SSRC):
+    that attempt does not count against the interval.
     """
 
-    def __init__(self, send: Callable[[], Awaitable[None]], interval: float = 1.0):
+    def __init__(self, send: Callable[[], bool], interval: float = 1.0):
         self._send = send
         self._interval = interval
         self._loop = asyncio.get_running_loop()
         self._last_sent = -math.inf
         self._wanted = False
         self._timer: asyncio.TimerHandle | None = None
-        self._task: asyncio.Task[None] | None = None
         self._closed = False
         self.sent = 0
 
@@ -51,21 +48,11 @@ class KeyframeRequester:
     def close(self) -> None:
         self._closed = True
         self.keyframe_arrived()
-        if self._task is not None:
-            self._task.cancel()
 
     def _fire(self) -> None:
         self._timer = None
-        if not self._wanted or self._closed:
+        if not self._wanted or self._closed or not self._send():
             return
         self._last_sent = self._loop.time()
         self.sent += 1
-        if self._task is None or self._task.done():
-            self._task = self._loop.create_task(self._send_logged())
         self._timer = self._loop.call_later(self._interval, self._fire)
-
-    async def _send_logged(self) -> None:
-        try:
-            await self._send()
-        except (ConnectionError, OSError) as exc:
-            log.debug("key frame request not sent: %s", exc)

@@ -21,7 +21,10 @@ STALE_AFTER = 0.5  # seconds without a packet (muted, DTX) count as silence
 
 
 class DominantSpeaker:
-    """Reports `on_change(participant, level)` when another participant dominates."""
+    """Reports `on_change(participant, level)` when another participant dominates.
+
+    `level` is the speaker's latest packet level as linear amplitude, 0.0 to 1.0.
+    """
 
     def __init__(
         self,
@@ -32,12 +35,14 @@ class DominantSpeaker:
         self._clock = clock
         self._db: dict[str, float] = {}
         self._seen: dict[str, float] = {}
+        self._latest: dict[str, float] = {}
         self._next_decision = 0.0
         self.current: str | None = None
 
     def observe(self, participant: str, level: int) -> None:
         """One packet's level, in -dBov (0 loudest, 127 silence)."""
         db = -float(level)
+        self._latest[participant] = db
         previous = self._db.get(participant)
         self._db[participant] = db if previous is None else previous + SMOOTHING * (db - previous)
         now = self._clock()
@@ -49,6 +54,7 @@ class DominantSpeaker:
     def forget(self, participant: str) -> None:
         self._db.pop(participant, None)
         self._seen.pop(participant, None)
+        self._latest.pop(participant, None)
         if self.current == participant:
             self.current = None
 
@@ -67,4 +73,4 @@ class DominantSpeaker:
         if current_db is not None and speaking[loudest] < current_db + SWITCH_MARGIN_DB:
             return
         self.current = loudest
-        self._on_change(loudest, 10 ** (speaking[loudest] / 20))
+        self._on_change(loudest, 10 ** (self._latest[loudest] / 20))

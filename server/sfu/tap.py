@@ -18,6 +18,7 @@ reference chain. Opus packets are frames on their own and pass through as they c
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -58,7 +59,7 @@ class FrameAssembler:
     ):
         self.kind = kind
         self.sink: FrameSink = drop_frame
-        self.on_loss: Callable[[], None] | None = None
+        self.on_loss: Callable[[], object] | None = None
         self.ssrc: int | None = None
         self.frames = 0
         self.skipped = 0
@@ -66,11 +67,13 @@ class FrameAssembler:
         self._clock = clock
         self._packets: dict[int, RtpPacket] = {}
         self._next: int | None = None  # sequence number that starts the next frame
+        self._highest = 0  # highest sequence number buffered, valid while _next is set
         self._markers = 0
         self._hole_since: float | None = None
         self._need_keyframe = True  # nobody can decode what comes before the first key frame
         self._last_ts: int | None = None
         self._ticks = 0
+        self._pli: asyncio.Task[None] | None = None
 
     @property
     def capacity(self) -> int:
@@ -85,10 +88,16 @@ class FrameAssembler:
             self._add_video(packet)
         return False, None
 
-    async def request_keyframe(self) -> None:
-        """Send a PLI to the publisher through the receiver's own RTCP path."""
-        if self._receiver is not None and self.ssrc is not None:
-            await self._receiver._send_rtcp_pli(self.ssrc)
+    def request_keyframe(self) -> bool:
+        """Send a PLI to the publisher through the receiver's RTCP path; False if not yet able."""
+        if self._receiver is None or self.ssrc is None:
+            return False
+        if self._pli is None or self._pli.done():
+            # Not awaited by the caller: sending one RTCP packet never blocks.
+            self._pli = asyncio.get_running_loop().create_task(
+                self._receiver._send_rtcp_pli(self.ssrc)
+            )
+        return True
 
     def _add_audio(self, packet: RtpPacket) -> None:
         seq = packet.sequence_number
@@ -108,17 +117,25 @@ class FrameAssembler:
 
     def _add_video(self, packet: RtpPacket) -> None:
         seq = packet.sequence_number
+        if (self._next is not None and _older(seq, self._next)) or seq in self._packets:
+            return  # released or skipped already, or a duplicate
+        if not self._packets or _older(self._highest, seq):
+            self._highest = seq
+        self._packets[seq] = packet
+        self._markers += packet.marker
+        starts = _starts_vp8_frame(packet)
         if self._next is None:
-            if not _starts_vp8_frame(packet):
+            # Before the first frame start, keep what came early (reordered) and nothing older.
+            if not starts:
+                if len(self._packets) > MAX_BUFFERED_PACKETS:
+                    self._packets.clear()
+                    self._markers = 0
                 return
             self._next = seq
-        elif _older(seq, self._next) or seq in self._packets:
-            return
-        self._packets[seq] = packet
-        if packet.marker:
-            self._markers += 1
+            for old in [s for s in self._packets if _older(s, seq)]:
+                self._markers -= self._packets.pop(old).marker
         # A frame can only complete when its marker arrives, or when a packet fills its hole.
-        if self._markers or _starts_vp8_frame(packet):
+        if self._markers or starts:
             self._release()
         if self._hole_since is not None and (
             self._clock() - self._hole_since > HOLE_PATIENCE
@@ -131,7 +148,7 @@ class FrameAssembler:
         while self._next is not None and self._packets:
             first = self._packets.get(self._next)
             if first is None:
-                self._note_hole()
+                self._note_hole(self._next)
                 return
             parts = [first]
             seq = self._next
@@ -139,7 +156,7 @@ class FrameAssembler:
                 seq = (seq + 1) & 0xFFFF
                 packet = self._packets.get(seq)
                 if packet is None:
-                    self._note_hole()
+                    self._note_hole(seq)
                     return
                 if packet.timestamp != first.timestamp:
                     # The sender left the marker off; the next frame's start closes this one.
@@ -157,14 +174,20 @@ class FrameAssembler:
         data = b"".join(packet._data for packet in parts)  # type: ignore[attr-defined]
         keyframe = _starts_vp8_frame(parts[0]) and is_vp8_keyframe(data)
         if self._need_keyframe and not keyframe:
+            # The stream is flowing without a decodable start (a lost key frame, or packets
+            # that came before SRTP was up): ask for one, the requester rate-limits.
             self.skipped += 1
+            if self.on_loss is not None:
+                self.on_loss()
             return
         self._need_keyframe = False
         self.frames += 1
         self.sink(EncodedFrame(data, self._unwrap(parts[0].timestamp), keyframe))
 
-    def _note_hole(self) -> None:
-        if self._hole_since is None:
+    def _note_hole(self, missing: int) -> None:
+        if not _older(missing, self._highest):
+            self._hole_since = None  # not lost: the rest of the frame is still on its way
+        elif self._hole_since is None:
             self._hole_since = self._clock()
 
     def _skip_hole(self) -> None:
