@@ -1,0 +1,1 @@
+"""Local media: devices, capture tracks for aiortc, and playback of remote audio."""
