@@ -219,9 +219,16 @@ class Room:
         )
 
     def speaking(self, member: Member, level: float) -> None:
+        """The media engine found a new dominant speaker."""
         if member.id not in self._members or self._active_speaker == member.id:
             return
+        previous = self._members.get(self._active_speaker or "")
         self._active_speaker = member.id
+        if previous is not None:
+            previous.speaking = False
+            self._updated(previous)
+        member.speaking = True
+        self._updated(member)
         self._broadcast(ActiveSpeaker(participant=member.id))
 
     # Host controls

@@ -60,6 +60,8 @@ def read_code(frame: av.VideoFrame) -> int:
 class TestPatternTrack(VideoStreamTrack):
     """A moving pattern at `fps` frames a second; frame n carries the number n."""
 
+    __test__ = False  # not a pytest test class, despite the name
+
     def __init__(self, width: int = 640, height: int = 480, fps: int = 30):
         super().__init__()
         self.width, self.height, self.fps = width, height, fps
