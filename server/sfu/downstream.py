@@ -135,8 +135,12 @@ class Downstream:
             self._task = asyncio.get_running_loop().create_task(self._negotiate())
 
     async def _negotiate(self) -> None:
+        # aiortc closes a connection by itself once the client's DTLS has gone: nothing is
+        # offered then, until the room makes the participant leave (and maybe join again).
         try:
             while self._dirty and not self._closed:
+                if self._pc.signalingState == "closed":
+                    break
                 self._dirty = False
                 await self._pc.setLocalDescription(await self._pc.createOffer())
                 for slot in self._slots:
@@ -147,6 +151,7 @@ class Downstream:
                 await self._events.downstream_offer(self._pc.localDescription.sdp, self.tracks())
                 await self._answered.wait()
         except Exception:
-            log.exception("downstream renegotiation failed")
+            if self._pc.signalingState != "closed":
+                log.exception("downstream renegotiation failed")
         finally:
             self._task = None

@@ -71,10 +71,10 @@ class Publication:
         if enabled == self.enabled:
             return
         self.enabled = enabled
-        if enabled:
-            for track in self._subscribers:
-                track.restart()
-        elif self._keyframes is not None:
+        # Queued frames go too: a host's "stop" takes effect now, not a queue later.
+        for track in self._subscribers:
+            track.restart()
+        if not enabled and self._keyframes is not None:
             self._keyframes.keyframe_arrived()  # nobody waits for a track that is not forwarded
 
     def close(self) -> None:

@@ -32,7 +32,8 @@ FrameSink = Callable[[EncodedFrame], None]
 
 _JITTER_BUFFER = "_RTCRtpReceiver__jitter_buffer"
 MAX_BUFFERED_PACKETS = 512  # a 640x480 key frame is ~50 packets; this is several seconds of holes
-HOLE_PATIENCE = 0.25  # seconds a missing packet may hold later frames back
+HOLE_PATIENCE = 0.5  # seconds a missing packet may hold later frames back
+NACK_AGAIN_AFTER = 0.1  # aiortc NACKs a hole once; ask once more if the RTX copy is late
 
 
 def drop_frame(frame: EncodedFrame) -> None:
@@ -74,6 +75,8 @@ class FrameAssembler:
         self._last_ts: int | None = None
         self._ticks = 0
         self._pli: asyncio.Task[None] | None = None
+        self._nack: asyncio.Task[None] | None = None
+        self._nacked_again = False
 
     @property
     def capacity(self) -> int:
@@ -137,12 +140,14 @@ class FrameAssembler:
         # A frame can only complete when its marker arrives, or when a packet fills its hole.
         if self._markers or starts:
             self._release()
-        if self._hole_since is not None and (
-            self._clock() - self._hole_since > HOLE_PATIENCE
-            or len(self._packets) > MAX_BUFFERED_PACKETS
-        ):
-            self._skip_hole()
-            self._release()
+        if self._hole_since is not None:
+            waited = self._clock() - self._hole_since
+            if waited > HOLE_PATIENCE or len(self._packets) > MAX_BUFFERED_PACKETS:
+                self._skip_hole()
+                self._release()
+            elif waited > NACK_AGAIN_AFTER and not self._nacked_again:
+                self._nacked_again = True
+                self._nack_missing()
 
     def _release(self) -> None:
         while self._next is not None and self._packets:
@@ -189,6 +194,21 @@ class FrameAssembler:
             self._hole_since = None  # not lost: the rest of the frame is still on its way
         elif self._hole_since is None:
             self._hole_since = self._clock()
+            self._nacked_again = False
+
+    def _nack_missing(self) -> None:
+        if self._receiver is None or self.ssrc is None or self._next is None:
+            return
+        span = min((self._highest - self._next) & 0xFFFF, 64)
+        lost = [
+            seq
+            for seq in ((self._next + i) & 0xFFFF for i in range(span))
+            if seq not in self._packets
+        ]
+        if lost:
+            self._nack = asyncio.get_running_loop().create_task(
+                self._receiver._send_rtcp_nack(self.ssrc, lost)
+            )
 
     def _skip_hole(self) -> None:
         """Give up on a missing packet: resume at the next frame start, then at a key frame."""

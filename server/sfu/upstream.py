@@ -104,6 +104,8 @@ def _parse(offer_sdp: str) -> SessionDescription:
 
 def _check(description: SessionDescription, sources: dict[str, Source]) -> None:
     """Refuse what the SFU cannot forward before anything is changed."""
+    if not description.media:
+        raise MediaError("the offer is not valid SDP with media to publish")
     if len(description.media) > MAX_MEDIA_SECTIONS:
         raise MediaError(f"at most {MAX_MEDIA_SECTIONS} media sections can be published")
     by_mid = {}

@@ -31,9 +31,7 @@ def read_code(frame: av.VideoFrame) -> int:
     plane = frame.planes[0]
     data = bytes(plane)
     row = (BLOCK // 2) * plane.line_size
-    return sum(
-        1 << bit for bit in range(CODE_BITS) if data[row + bit * BLOCK + BLOCK // 2] > 128
-    )
+    return sum(1 << bit for bit in range(CODE_BITS) if data[row + bit * BLOCK + BLOCK // 2] > 128)
 
 
 class PatternVideo(MediaStreamTrack):

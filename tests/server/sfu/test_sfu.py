@@ -1,0 +1,312 @@
+"""The SFU end to end: real aiortc peers on this machine publish, view, pause, leave and ask.
+
+Deadlines here are generous bounds, not speed targets (bench/sfu_fanout.py measures those).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import av
+import pytest
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpSender
+from aiortc import rtcrtpreceiver as aiortc_receiver
+
+from server.sfu import MediaError, SfuEngine
+from server.sfu.outbound import OpusPacker, Vp8Packer
+from server.sfu.tap import FrameAssembler
+from tests.server.sfu.media import PatternVideo, Tone, read_code
+from tests.server.sfu.peers import Peer
+
+ROOM = "room"
+WITHIN = 10.0
+
+Join = Callable[..., Awaitable[Peer]]
+
+
+@pytest.fixture
+async def engine() -> AsyncIterator[SfuEngine]:
+    engine = SfuEngine()
+    yield engine
+    await engine.close()
+
+
+@pytest.fixture
+async def join(engine: SfuEngine) -> AsyncIterator[Join]:
+    peers: list[Peer] = []
+
+    async def join(name: str, *, tap: bool = True) -> Peer:
+        peer = await Peer(engine, ROOM, name, tap=tap).join()
+        peers.append(peer)
+        return peer
+
+    yield join
+    for peer in peers:
+        await peer.close()
+
+
+def numbers(viewer: Peer, video: PatternVideo, key: tuple[str, str]) -> list[int]:
+    return [video.sent[frame.data] for frame in viewer.encoded[key]]
+
+
+def server_connections(engine: SfuEngine, names: list[str]) -> list[RTCPeerConnection]:
+    pcs = [engine.downstream(ROOM, name).connection for name in names]
+    for name in names:
+        upstream = engine._rooms[ROOM].members[name].upstream
+        if upstream is not None:
+            pcs.append(upstream.connection)
+    return pcs
+
+
+async def test_two_viewers_get_every_frame_unchanged_in_order_and_decodable(
+    join: Join, engine: SfuEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decoders: list[object] = []
+    real_get_decoder = aiortc_receiver.get_decoder
+    monkeypatch.setattr(
+        aiortc_receiver,
+        "get_decoder",
+        lambda codec: decoders.append(codec) or real_get_decoder(codec),
+    )
+    publisher, ada, ben = await join("pub"), await join("ada"), await join("ben")
+    video, tone = PatternVideo(), Tone()
+    await publisher.publish({"camera": video, "microphone": tone})
+    for viewer in (ada, ben):
+        await viewer.wait_for("pub", "camera", 30, WITHIN)
+        await viewer.wait_for("pub", "microphone", 25, WITHIN)
+
+    for viewer in (ada, ben):
+        # The exact bytes the publisher encoded: forwarded, never re-encoded.
+        sent = numbers(viewer, video, ("pub", "camera"))
+        assert sent == sorted(set(sent)) and viewer.encoded[("pub", "camera")][0].keyframe
+        vp8 = av.CodecContext.create("libvpx", "r")
+        shown = []
+        for frame in viewer.encoded[("pub", "camera")]:
+            for picture in vp8.decode(av.Packet(frame.data)):
+                shown.append(read_code(picture))
+        assert shown == sent
+        opus = av.CodecContext.create("libopus", "r")
+        audio = [opus.decode(av.Packet(f.data)) for f in viewer.encoded[("pub", "microphone")]]
+        assert all(len(frames) == 1 for frames in audio)
+
+    # No decoder anywhere in this process (viewers here tap too), no encoder on the server.
+    assert decoders == []
+    members = engine._rooms[ROOM].members
+    for name in ("pub", "ada", "ben"):
+        upstream = members[name].upstream
+        for transceiver in upstream.connection.getTransceivers() if upstream else []:
+            jitter = transceiver.receiver._RTCRtpReceiver__jitter_buffer  # type: ignore[attr-defined]
+            assert isinstance(jitter, FrameAssembler)
+        for transceiver in members[name].downstream.connection.getTransceivers():
+            encoder = transceiver.sender._RTCRtpSender__encoder  # type: ignore[attr-defined]
+            assert isinstance(encoder, Vp8Packer | OpusPacker)
+
+
+async def test_a_late_viewer_with_a_stock_receiver_sees_video_soon(join: Join) -> None:
+    publisher, ada = await join("pub"), await join("ada")
+    video = PatternVideo()
+    await publisher.publish({"camera": video})
+    await ada.wait_for("pub", "camera", 45, WITHIN)  # well past the first key frame
+    plis_before = publisher.plis["camera"]
+
+    started = time.monotonic()
+    cyd = await join("cyd", tap=False)  # aiortc's own receiver and decoder, as the app has
+    await cyd.wait_for("pub", "camera", 1, 5.0)
+    waited = time.monotonic() - started
+    print(f"late viewer: first decoded frame after {waited * 1000:.0f} ms")
+    assert publisher.plis["camera"] > plis_before  # the SFU asked for a key frame for cyd
+    await cyd.wait_for("pub", "camera", 10, WITHIN)
+    shown = [read_code(frame) for frame in cyd.decoded[("pub", "camera")]]
+    assert shown == sorted(shown) and shown[0] in video.keyframes
+
+
+async def test_set_forwarding_stops_a_source_and_resumes_it_at_a_key_frame(
+    join: Join, engine: SfuEngine
+) -> None:
+    publisher, ada = await join("pub"), await join("ada")
+    video = PatternVideo()
+    await publisher.publish({"camera": video, "microphone": Tone()})
+    await ada.wait_for("pub", "camera", 10, WITHIN)
+
+    engine.set_forwarding(ROOM, "pub", "camera", False)
+    await asyncio.sleep(0.3)  # frames already on the wire
+    stopped_at = ada.count("pub", "camera")
+    audio_at = ada.count("pub", "microphone")
+    await asyncio.sleep(1.0)
+    assert ada.count("pub", "camera") == stopped_at
+    assert ada.count("pub", "microphone") > audio_at  # only the camera was stopped
+
+    engine.set_forwarding(ROOM, "pub", "camera", True)
+    await ada.wait_for("pub", "camera", stopped_at + 10, WITHIN)
+    resumed = ada.encoded[("pub", "camera")][stopped_at:]
+    assert resumed[0].keyframe
+    assert numbers(ada, video, ("pub", "camera"))[stopped_at:] == sorted(
+        numbers(ada, video, ("pub", "camera"))[stopped_at:]
+    )
+
+
+async def test_leaving_closes_the_connections_and_others_keep_receiving(
+    join: Join, engine: SfuEngine
+) -> None:
+    publisher, ada, ben = await join("pub"), await join("ada"), await join("ben")
+    await publisher.publish({"camera": PatternVideo()})
+    for viewer in (ada, ben):
+        await viewer.wait_for("pub", "camera", 10, WITHIN)
+    ben_connections = server_connections(engine, ["ben"])
+
+    await ben.leave()
+    assert all(pc.connectionState == "closed" for pc in ben_connections)
+    with pytest.raises(MediaError):
+        engine.downstream(ROOM, "ben")
+    count = ada.count("pub", "camera")
+    await ada.wait_for("pub", "camera", count + 20, WITHIN)
+
+    mid = next(iter(ada.tracks))
+    await publisher.leave()
+    deadline = time.monotonic() + WITHIN
+    while ada.tracks:  # re-offered with nothing bound to the mid
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.02)
+    # A newcomer's camera reuses the free transceiver instead of adding an m-line.
+    dan = await join("dan")
+    await dan.publish({"camera": PatternVideo()})
+    await ada.wait_for("dan", "camera", 10, WITHIN)
+    assert list(ada.tracks) == [mid]
+    assert len(ada.down.getTransceivers()) == 1
+
+
+async def test_viewer_key_frame_requests_reach_the_publisher_at_most_once_a_second(
+    join: Join,
+) -> None:
+    publisher, ada = await join("pub"), await join("ada")
+    await publisher.publish({"camera": PatternVideo()})
+    await ada.wait_for("pub", "camera", 30, WITHIN)
+    await asyncio.sleep(1.1)  # any start-up request is older than the interval
+    before = publisher.plis["camera"]
+    started = time.monotonic()
+    for _ in range(30):
+        await ada.send_pli("pub", "camera")
+        await asyncio.sleep(0.05)
+    elapsed = time.monotonic() - started
+    await asyncio.sleep(0.3)
+    forwarded = publisher.plis["camera"] - before
+    assert 1 <= forwarded <= int(elapsed) + 1, (forwarded, elapsed)
+
+
+async def test_offers_are_serialized_and_camera_and_screen_are_separate_tracks(
+    join: Join, engine: SfuEngine
+) -> None:
+    viewer = await join("viewer")
+    viewer.auto_answer = False
+    alice, bob = await join("alice"), await join("bob")
+    camera, screen = PatternVideo(chroma=60), PatternVideo(chroma=200)
+    await alice.publish({"camera": camera, "screen": screen})
+    deadline = time.monotonic() + WITHIN
+    while not viewer.offers:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.01)
+    await bob.publish({"camera": PatternVideo(), "microphone": Tone()})
+    await asyncio.sleep(0.3)
+    assert len(viewer.offers) == 1  # the first offer is still out: nothing else is sent
+
+    await viewer.answer()
+    while len(viewer.offers) < 2:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.3)
+    assert len(viewer.offers) == 2  # everything that changed meanwhile, in one offer
+    offered = {(t.participant, t.source) for t in viewer.offers[1]}
+    assert offered == {
+        ("alice", "camera"),
+        ("alice", "screen"),
+        ("bob", "camera"),
+        ("bob", "microphone"),
+    }
+    assert len({t.mid for t in viewer.offers[1]}) == 4
+    await viewer.answer()
+    await viewer.wait_for("alice", "camera", 10, WITHIN)
+    await viewer.wait_for("alice", "screen", 10, WITHIN)
+    await viewer.wait_for("bob", "microphone", 10, WITHIN)
+    assert numbers(viewer, camera, ("alice", "camera"))
+    assert numbers(viewer, screen, ("alice", "screen"))  # each track carries its own source
+
+
+async def test_the_dominant_speaker_is_reported_to_the_room(join: Join) -> None:
+    loud, quiet = await join("loud"), await join("quiet")
+    await loud.publish({"microphone": Tone(0.3)})
+    await quiet.publish({"microphone": Tone(0.0)})
+    deadline = time.monotonic() + WITHIN
+    while not loud.spoke:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.02)
+    assert quiet.spoke == []
+    assert 0.1 < loud.spoke[0] < 0.5  # the tone is about -13 dBov
+
+
+async def test_lost_upstream_packets_are_repaired_before_forwarding(
+    join: Join, engine: SfuEngine
+) -> None:
+    publisher, ada = await join("pub"), await join("ada")
+    video = PatternVideo()
+    await publisher.publish({"camera": video})
+    upstream = engine._rooms[ROOM].members["pub"].upstream
+    assert upstream is not None
+    transport = upstream.connection.getTransceivers()[0].receiver.transport
+    deliver = transport._handle_rtp_data
+    seen = 0
+
+    async def lossy(data: bytes, arrival_time_ms: int) -> None:
+        nonlocal seen
+        if data[1] & 0x7F == 97:  # VP8, not its RTX retransmissions
+            seen += 1
+            if seen % 10 == 0:
+                return
+        await deliver(data, arrival_time_ms)
+
+    transport._handle_rtp_data = lossy  # type: ignore[method-assign]
+    await ada.wait_for("pub", "camera", 60, WITHIN)
+    sent = numbers(ada, video, ("pub", "camera"))
+    assert seen >= 60 and sent == list(range(sent[0], sent[0] + len(sent)))
+
+
+async def offer_of(pc: RTCPeerConnection) -> str:
+    await pc.setLocalDescription(await pc.createOffer())
+    return pc.localDescription.sdp
+
+
+async def test_publish_refuses_what_cannot_be_forwarded(join: Join, engine: SfuEngine) -> None:
+    with pytest.raises(MediaError, match="not joined"):
+        await engine.publish(ROOM, "nobody", "v=0", {})
+    peer = await join("pub")
+    with pytest.raises(MediaError, match="no downstream offer"):
+        await engine.answer_downstream(ROOM, "pub", "v=0")
+    good = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    h264 = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    try:
+        audio = good.addTransceiver(Tone(), direction="sendonly")
+        video = good.addTransceiver(PatternVideo(), direction="sendonly")
+        offer = await offer_of(good)
+        a, v = str(audio.mid), str(video.mid)
+        for sources, reason in (
+            ({a: "camera"}, "must be a video section"),
+            ({"nope": "microphone"}, "no mid"),
+            ({a: "microphone", v: "microphone"}, "once"),
+            ({v: "slides"}, "unknown source"),
+        ):
+            with pytest.raises(MediaError, match=reason):
+                await engine.publish(ROOM, "pub", offer, sources)  # type: ignore[arg-type]
+        only_h264 = h264.addTransceiver(PatternVideo(), direction="sendonly")
+        only_h264.setCodecPreferences(
+            [c for c in RTCRtpSender.getCapabilities("video").codecs if c.mimeType == "video/H264"]
+        )
+        with pytest.raises(MediaError, match="vp8"):
+            await engine.publish(ROOM, "pub", await offer_of(h264), {"0": "camera"})
+        with pytest.raises(MediaError, match="not valid SDP"):
+            await engine.publish(ROOM, "pub", "not sdp", {})
+    finally:
+        await good.close()
+        await h264.close()
+    await peer.publish({"camera": PatternVideo()})  # and a good offer still works
+    assert [p.source for p in engine.publications(ROOM, "pub")] == ["camera"]
