@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
 from collections.abc import Mapping
 
 import qasync
 from keyring.backend import KeyringBackend
+from PySide6.QtCore import QDir
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -17,15 +19,31 @@ from app.cli import Options
 from app.core.account_session import AccountSession
 from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
 from app.core.paths import AppPaths, resolve_paths
-from app.core.resources import read_resource, resource_path
+from app.core.resources import read_resource, resource_path, resources_dir
 from app.core.server_link import ServerLink
 from app.core.token_store import TokenStore
 from app.ui.main_window import MainWindow
 from app.viewmodels.app_viewmodel import AppViewModel
+from app.viewmodels.media_devices import Devices, PlayerFactory
+from app.viewmodels.synthetic_devices import SyntheticDevices
 
 APP_NAME = "Podium"
 STYLESHEET = "style.qss"
 ICON = "icons/podium.svg"
+ICON_SEARCH_PREFIX = "icons"
+
+log = logging.getLogger(__name__)
+
+
+def default_media() -> tuple[Devices, PlayerFactory | None]:
+    """This machine's cameras, microphones, screens and speakers, or test sources without them."""
+    try:
+        from app.core.media.audio_player import AudioPlayer
+        from app.core.media.devices import MediaDevices
+    except ImportError:
+        log.warning("app.core.media is not available: meetings use test sources")
+        return SyntheticDevices(), None
+    return MediaDevices(), AudioPlayer
 
 
 def build_window(
@@ -33,15 +51,19 @@ def build_window(
     server_url: str | None = None,
     *,
     keyring_backend: KeyringBackend | None = None,
+    media: tuple[Devices, PlayerFactory | None] | None = None,
 ) -> MainWindow:
     """Build core objects, view-models and the window; nothing runs until vm.start()."""
     override = ClientSettings(ServerMode.REMOTE, server_url) if server_url else None
     account = AccountSession(TokenStore(keyring_backend))
+    devices, player_factory = media or default_media()
     vm = AppViewModel(
         SettingsFile(paths.config_dir),
         ServerLink(paths.server_data_dir),
         account,
         server_override=override,
+        devices=devices,
+        player_factory=player_factory,
     )
     window = MainWindow(vm)
     vm.setParent(window)
@@ -51,6 +73,8 @@ def build_window(
 def style_application(qapp: QApplication) -> None:
     """Apply the stylesheet and icon from resources/ (the app works without them)."""
     qapp.setStyle("Fusion")
+    # Widgets load icons as "icons:name.svg" without knowing where resources/ is.
+    QDir.setSearchPaths(ICON_SEARCH_PREFIX, [str(resources_dir() / "icons")])
     qapp.setStyleSheet(read_resource(STYLESHEET))
     icon = resource_path(ICON)
     if icon is not None:

@@ -7,7 +7,9 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from app.ui.connecting_page import ConnectingPage
+from app.ui.home_page import HomePage
 from app.ui.login_page import LoginPage
+from app.ui.meeting_page import MeetingPage
 from app.ui.password_page import PasswordPage
 from app.ui.profile_page import ProfilePage
 from app.ui.register_page import RegisterPage
@@ -30,7 +32,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(WINDOW_TITLE)
         self.setMinimumSize(*MINIMUM_SIZE)
 
-        header = QFrame()
+        self.header = header = QFrame()
         header.setObjectName("header")
         header_row = QHBoxLayout(header)
         header_row.setContentsMargins(24, 12, 24, 12)
@@ -45,6 +47,8 @@ class MainWindow(QMainWindow):
             Page.CONNECTING: ConnectingPage(vm),
             Page.LOGIN: LoginPage(vm, vm.login),
             Page.REGISTER: RegisterPage(vm, vm.register),
+            Page.HOME: HomePage(vm, vm.home),
+            Page.MEETING: MeetingPage(vm.meeting),
             Page.PROFILE: ProfilePage(vm, vm.profile),
             Page.PASSWORD: PasswordPage(vm, vm.password),
         }
@@ -79,7 +83,10 @@ class MainWindow(QMainWindow):
         return ""
 
     def _show_page(self, name: str) -> None:
-        self.stack.setCurrentWidget(self.pages[Page(name)])
+        page = Page(name)
+        self.stack.setCurrentWidget(self.pages[page])
+        # The meeting uses the whole window; its own top bar names the meeting.
+        self.header.setVisible(page != Page.MEETING)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Quitting waits for the bundled server to stop, which the app's loop does after this.

@@ -15,13 +15,17 @@ from app.core.bundled_server import BundledServer, BundledServerError
 from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
 from app.core.server_link import ServerLink
 from app.core.token_store import NO_KEYRING_NOTICE
+from app.viewmodels.home_viewmodel import HomeViewModel
 from app.viewmodels.login_viewmodel import LoginViewModel
+from app.viewmodels.media_devices import Devices, PlayerFactory
+from app.viewmodels.meeting_viewmodel import MeetingState, MeetingViewModel
 from app.viewmodels.messages import describe
 from app.viewmodels.password_viewmodel import CHANGED_MESSAGE, PasswordViewModel
 from app.viewmodels.profile_data import profile_to_dict
 from app.viewmodels.profile_viewmodel import ProfileViewModel
 from app.viewmodels.register_viewmodel import RegisterViewModel
 from app.viewmodels.setup_viewmodel import SetupViewModel
+from app.viewmodels.synthetic_devices import SyntheticDevices
 
 THIS_COMPUTER = "This computer"
 
@@ -33,6 +37,8 @@ class Page(StrEnum):
     CONNECTING = "connecting"
     LOGIN = "login"
     REGISTER = "register"
+    HOME = "home"
+    MEETING = "meeting"
     PROFILE = "profile"
     PASSWORD = "password"
 
@@ -52,6 +58,8 @@ class AppViewModel(QObject):
         account: AccountSession,
         *,
         server_override: ClientSettings | None = None,
+        devices: Devices | None = None,
+        player_factory: PlayerFactory | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -73,14 +81,23 @@ class AppViewModel(QObject):
         self.register = RegisterViewModel(account, self)
         self.profile = ProfileViewModel(account, self)
         self.password = PasswordViewModel(account, self)
+        self.meeting = MeetingViewModel(
+            account, devices or SyntheticDevices(), player_factory, self
+        )
+        self.home = HomeViewModel(account, self.meeting, self)
 
         self.setup.chosen.connect(self._apply_choice)
         self.setup.cancelled.connect(lambda: self._go(self._back_page))
         self.login.loggedIn.connect(self._on_logged_in)
         self.register.registered.connect(self._on_registered)
         self.password.changed.connect(self._on_password_changed)
-        for form in (self.profile, self.password):
+        for form in (self.profile, self.password, self.home):
             form.sessionExpired.connect(self._on_session_expired)
+        self.profile.profileChanged.connect(
+            lambda _p: self.home.set_name(self.profile.display_name)
+        )
+        self.meeting.stateChanged.connect(self._on_meeting_state)
+        self.meeting.ended.connect(self._on_meeting_ended)
 
     @property
     def page(self) -> str:
@@ -142,8 +159,15 @@ class AppViewModel(QObject):
         self._go(Page.REGISTER)
 
     def show_profile(self) -> None:
-        """Go back to the member information page."""
+        """Go to the member information page."""
+        self.profile.clear_messages()
         self._go(Page.PROFILE)
+
+    def show_home(self) -> None:
+        """Go to the home page (start or join a meeting), refreshing your meetings."""
+        self.home.clear_messages()
+        self.home.load()
+        self._go(Page.HOME)
 
     def show_password(self) -> None:
         """Open the change-password form, empty."""
@@ -154,16 +178,19 @@ class AppViewModel(QObject):
     async def logout(self) -> None:
         """End the session; the token is forgotten even if the server cannot be told."""
         message = "You have logged out."
+        await self.meeting.shutdown()
         try:
             await self._account.logout()
         except ApiError as exc:
             message = f"Logged out here, but the server could not be told: {describe(exc)}"
         self.profile.clear()
+        self.home.clear()
         self.login.prefill(self.login.login_text, message)
         self._go(Page.LOGIN)
 
     async def shutdown(self) -> None:
-        """Close the API client and stop the bundled server (awaiting its exit)."""
+        """Leave any meeting, close the API client and stop the bundled server (awaiting it)."""
+        await self.meeting.shutdown()
         self._stop_watching()
         self._connected = False
         await self._account.close()
@@ -225,23 +252,37 @@ class AppViewModel(QObject):
         self.login.prefill(login, "Your account is ready. Log in to continue.")
         self._go(Page.LOGIN)
 
+    def _on_meeting_state(self, state: str) -> None:
+        if state == MeetingState.IN_MEETING:
+            self._go(Page.MEETING)
+
+    def _on_meeting_ended(self, message: str) -> None:
+        if self._page != Page.MEETING:
+            return
+        self.home.load()
+        self.home.show_status(message)
+        self._go(Page.HOME)
+
     def _on_password_changed(self) -> None:
         self.profile.show_status(CHANGED_MESSAGE)
         self._go(Page.PROFILE)
 
     @asyncSlot()
     async def _on_session_expired(self) -> None:
+        await self.meeting.shutdown()
         await self._account.forget()
         self.profile.clear()
+        self.home.clear()
         self.login.prefill(self.login.login_text, "Your session has ended. Please log in again.")
         self._go(Page.LOGIN)
 
     def _enter_profile(self, profile: dict[str, Any]) -> None:
+        """Logged in: remember the profile and open the home page."""
         self.profile.clear_messages()
         self.profile.show(profile)
-        # Refresh fields and values: the page needs the server's field labels.
+        # Refresh fields and values: the member information page needs the server's labels.
         self.profile.load()
-        self._go(Page.PROFILE)
+        self.show_home()
 
     def _watch_bundled(self) -> None:
         bundled = self._link.bundled

@@ -16,6 +16,7 @@ from app.bootstrap import build_window, style_application
 from app.core.client_settings import ClientSettings, SettingsFile
 from app.core.paths import AppPaths
 from app.ui.main_window import MainWindow
+from app.viewmodels.media_devices import Devices, PlayerFactory
 
 # Starting the server child (new database, key derivation) can take a while on slow CI machines.
 WAIT_MS = 30_000
@@ -31,6 +32,7 @@ class OpenWindow(Protocol):
         paths: AppPaths | None = None,
         keyring_backend: KeyringBackend | None = None,
         choice: ClientSettings | None = None,
+        media: tuple[Devices, PlayerFactory | None] | None = None,
     ) -> MainWindow: ...
 
 
@@ -48,11 +50,12 @@ def open_window(
         paths: AppPaths | None = None,
         keyring_backend: KeyringBackend | None = None,
         choice: ClientSettings | None = None,
+        media: tuple[Devices, PlayerFactory | None] | None = None,
     ) -> MainWindow:
         paths = paths or app_paths
         if choice is not None:
             SettingsFile(paths.config_dir).save(choice)
-        window = build_window(paths, server_url, keyring_backend=keyring_backend)
+        window = build_window(paths, server_url, keyring_backend=keyring_backend, media=media)
         qtbot.addWidget(window)
         windows.append(window)
         window.resize(1000, 720)

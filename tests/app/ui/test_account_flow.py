@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.client_settings import ClientSettings
 from app.core.paths import AppPaths
+from app.ui.home_page import HomePage
 from app.ui.login_page import LoginPage
 from app.ui.password_page import PasswordPage
 from app.ui.profile_page import ProfilePage
@@ -84,6 +85,11 @@ def test_register_login_edit_password_logout(
 
     # Log in with the e-mail address.
     log_in(qtbot, login, "ada@example.org", PASSWORD)
+    wait_page(qtbot, window, Page.HOME)
+    home = window.page(Page.HOME)
+    assert isinstance(home, HomePage)
+    wait_for(qtbot, lambda: home.greeting.text() == "Hello, Ada Lovelace")
+    click(qtbot, home.member_info)
     wait_page(qtbot, window, Page.PROFILE)
     profile = window.page(Page.PROFILE)
     assert isinstance(profile, ProfilePage)
@@ -141,7 +147,7 @@ def test_register_login_edit_password_logout(
     assert "not right" in login.error.text()
     assert vm.page == Page.LOGIN
     log_in(qtbot, login, "ada", NEW_PASSWORD)
-    wait_page(qtbot, window, Page.PROFILE)
+    wait_page(qtbot, window, Page.HOME)
 
     # Quitting the window's run stops the bundled server.
     pid = server.pid

@@ -141,7 +141,7 @@ def test_taken_username_is_shown_clearly(qtbot: QtBot, open_window: OpenWindow) 
     assert set(shown_errors(register.form)) & {"username", "email"}
 
 
-def test_a_kept_token_opens_member_information_directly(
+def test_a_kept_token_opens_the_home_page_directly(
     qtbot: QtBot, open_window: OpenWindow, app_paths: AppPaths
 ) -> None:
     keyring = MemoryKeyring()
@@ -156,13 +156,13 @@ def test_a_kept_token_opens_member_information_directly(
     login = first.page(Page.LOGIN)
     assert isinstance(login, LoginPage)
     log_in(qtbot, login, "ada", PASSWORD)
-    wait_page(qtbot, first, Page.PROFILE)
+    wait_page(qtbot, first, Page.HOME)
     assert [key for _service, key in keyring.secrets] == [f"bundled:{app_paths.server_data_dir}"]
     shut_down(qtbot, first)
 
     # "Restart": a new window on the same folders and keyring, with a new server port.
     second = open_window(keyring_backend=keyring)
-    wait_page(qtbot, second, Page.PROFILE)
+    wait_page(qtbot, second, Page.HOME)
     wait_for(qtbot, lambda: second.vm.profile.display_name == "Ada Lovelace")
 
     # Logging out forgets the token, so the next start asks again.
@@ -185,7 +185,7 @@ def test_without_keyring_the_next_start_asks_to_log_in(
     login = first.page(Page.LOGIN)
     assert isinstance(login, LoginPage)
     log_in(qtbot, login, "ada", PASSWORD)
-    wait_page(qtbot, first, Page.PROFILE)
+    wait_page(qtbot, first, Page.HOME)
     shut_down(qtbot, first)
     second = open_window()
     wait_page(qtbot, second, Page.LOGIN)
@@ -223,6 +223,8 @@ def test_an_ended_session_sends_the_member_back_to_log_in(
     login = window.page(Page.LOGIN)
     assert isinstance(login, LoginPage)
     log_in(qtbot, login, "ada", PASSWORD)
+    wait_page(qtbot, window, Page.HOME)
+    window.vm.show_profile()
     wait_page(qtbot, window, Page.PROFILE)
     profile = window.page(Page.PROFILE)
     assert isinstance(profile, ProfilePage)

@@ -1,0 +1,204 @@
+"""The logged-in home: start a meeting, join one by its code, and the meetings you host."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models.meetings_model import ENDED_ROLE, JOIN_CODE_ROLE
+from app.ui.form_fields import FieldRow
+from app.ui.widgets import Banner, Card, button, plain_label, scrolling, subtitle, title
+from app.viewmodels.app_viewmodel import AppViewModel
+from app.viewmodels.home_viewmodel import HomeViewModel
+from app.viewmodels.meeting_viewmodel import MeetingState
+
+MAX_WIDTH = 900
+
+
+class HomePage(QWidget):
+    """Greeting and account links, the start and join cards, then your meetings."""
+
+    def __init__(
+        self, app_vm: AppViewModel, vm: HomeViewModel, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._vm = vm
+        meeting = vm.meeting
+        self._meeting = meeting
+
+        head = QHBoxLayout()
+        names = QVBoxLayout()
+        names.setSpacing(4)
+        self.greeting = title(vm.greeting or "Hello")
+        names.addWidget(self.greeting)
+        names.addWidget(subtitle("Start a meeting, or join one with the code you were given."))
+        head.addLayout(names, 1)
+        self.member_info = button("Member information", role="secondary")
+        self.member_info.setObjectName("memberInfoButton")
+        self.logout = button("Log out", role="secondary")
+        head.addWidget(self.member_info, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.logout, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.status = Banner("success")
+        self.status.setObjectName("homeStatus")
+        self.error = Banner("error")
+        self.error.setObjectName("homeError")
+
+        start_card = Card()
+        start_card.body.addWidget(plain_label("Start a meeting", role="cardTitle", wrap=False))
+        start_card.body.addWidget(
+            plain_label("You will be its host. Others join with the code it gets.", role="hint")
+        )
+        self.subject = FieldRow({"name": "subject", "label": "Subject"})
+        self.subject.edit.setPlaceholderText("Quick meeting")
+        self.subject.edit.setMaxLength(200)
+        start_card.body.addWidget(self.subject)
+        self.start = button("Start meeting")
+        self.start.setObjectName("startMeetingButton")
+        start_card.body.addStretch(1)
+        start_card.body.addWidget(self.start)
+
+        join_card = Card()
+        join_card.body.addWidget(plain_label("Join a meeting", role="cardTitle", wrap=False))
+        join_card.body.addWidget(
+            plain_label("Type the join code from your invitation.", role="hint")
+        )
+        self.code = FieldRow({"name": "join_code", "label": "Join code"})
+        self.code.edit.setPlaceholderText("abcd-efgh-jkmn")
+        self.code.edit.setMaxLength(64)
+        join_card.body.addWidget(self.code)
+        self.join = button("Join")
+        self.join.setObjectName("joinMeetingButton")
+        join_card.body.addStretch(1)
+        join_card.body.addWidget(self.join)
+
+        cards = QHBoxLayout()
+        cards.setSpacing(16)
+        cards.addWidget(start_card, 1)
+        cards.addWidget(join_card, 1)
+
+        options = QHBoxLayout()
+        self.with_mic = QCheckBox("Join with my microphone on")
+        self.with_camera = QCheckBox("Join with my camera on")
+        self.with_mic.setChecked(meeting.join_with_mic)
+        self.with_camera.setChecked(meeting.join_with_camera)
+        options.addWidget(self.with_mic)
+        options.addWidget(self.with_camera)
+        options.addStretch(1)
+
+        list_card = Card()
+        list_head = QHBoxLayout()
+        list_head.addWidget(plain_label("My meetings", role="cardTitle", wrap=False), 1)
+        self.copy_code = button("Copy join code", role="secondary")
+        self.join_selected = button("Join selected", role="secondary")
+        list_head.addWidget(self.copy_code)
+        list_head.addWidget(self.join_selected)
+        list_card.body.addLayout(list_head)
+        self.meetings = QTableView()
+        self.meetings.setObjectName("myMeetings")
+        self.meetings.setModel(vm.meetings)
+        self.meetings.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.meetings.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.meetings.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.meetings.verticalHeader().hide()
+        self.meetings.setShowGrid(False)
+        self.meetings.setAlternatingRowColors(True)
+        self.meetings.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.meetings.setMinimumHeight(160)
+        self.no_meetings = plain_label("Meetings you start will be listed here.", role="hint")
+        list_card.body.addWidget(self.meetings)
+        list_card.body.addWidget(self.no_meetings)
+
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(16)
+        column.addLayout(head)
+        column.addWidget(self.status)
+        column.addWidget(self.error)
+        column.addLayout(cards)
+        column.addLayout(options)
+        column.addWidget(list_card)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scrolling(content, max_width=MAX_WIDTH))
+
+        self.start.clicked.connect(self._start)
+        self.subject.edit.returnPressed.connect(self._start)
+        self.join.clicked.connect(self._join)
+        self.code.edit.returnPressed.connect(self._join)
+        self.join_selected.clicked.connect(self._join_selected)
+        self.meetings.doubleClicked.connect(lambda _index: self._join_selected())
+        self.copy_code.clicked.connect(self._copy_selected)
+        self.member_info.clicked.connect(app_vm.show_profile)
+        self.logout.clicked.connect(app_vm.logout)
+        self.with_mic.toggled.connect(lambda on: setattr(meeting, "join_with_mic", on))
+        self.with_camera.toggled.connect(lambda on: setattr(meeting, "join_with_camera", on))
+        vm.greetingChanged.connect(self.greeting.setText)
+        vm.statusChanged.connect(self.status.show_message)
+        vm.errorChanged.connect(self.error.show_message)
+        meeting.errorChanged.connect(self.error.show_message)
+        meeting.stateChanged.connect(self._on_state)
+        vm.meetings.modelReset.connect(self._on_meetings)
+        self.meetings.selectionModel().selectionChanged.connect(self._on_meetings)
+        self._on_meetings()
+
+    def selected_code(self) -> str:
+        """The join code of the selected meeting, or ""."""
+        rows = self.meetings.selectionModel().selectedRows()
+        return str(rows[0].data(JOIN_CODE_ROLE)) if rows else ""
+
+    def _start(self) -> None:
+        self.status.show_message("")
+        self._meeting.start(self.subject.edit.text())
+
+    def _join(self) -> None:
+        self.status.show_message("")
+        self._meeting.join(self.code.edit.text())
+
+    def _join_selected(self) -> None:
+        code = self.selected_code()
+        if code:
+            self.code.edit.setText(code)
+            self._join()
+
+    def _copy_selected(self) -> None:
+        code = self.selected_code()
+        if code:
+            QGuiApplication.clipboard().setText(code)
+            self._vm.show_status(f"Join code {code} copied.")
+
+    def _on_state(self, state: str) -> None:
+        busy = state != MeetingState.IDLE
+        self.start.setEnabled(not busy)
+        self.join.setEnabled(not busy)
+        self.join_selected.setEnabled(not busy and bool(self.selected_code()))
+        self.join.setText("Joining…" if state == MeetingState.JOINING else "Join")
+        if state == MeetingState.IN_MEETING:
+            self.subject.edit.clear()
+            self.code.edit.clear()
+
+    def _on_meetings(self, *_args: object) -> None:
+        model = self._vm.meetings
+        self.meetings.setVisible(model.rowCount() > 0)
+        self.no_meetings.setVisible(model.rowCount() == 0)
+        selected = self.selected_code()
+        self.copy_code.setEnabled(bool(selected))
+        row = self.meetings.selectionModel().selectedRows()
+        ended = bool(row and row[0].data(ENDED_ROLE))
+        self.join_selected.setEnabled(bool(selected) and not ended)
+        if model.rowCount() and not selected:
+            self.meetings.selectionModel().select(
+                model.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )

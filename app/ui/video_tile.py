@@ -1,0 +1,202 @@
+"""One person's (or one shared screen's) tile: video or initials, name, muted and hand marks."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from app.ui.icons import pixmap
+from app.viewmodels.video_frames import VideoFrames
+
+BACKGROUND = QColor("#2b3038")
+SPEAKER = QColor("#4ade80")
+MUTED = "#ff6b6b"
+HAND = QColor("#f6c343")
+PILL = QColor(0, 0, 0, 150)
+AVATAR_COLOURS = ("#5b7fde", "#2e9e8f", "#c2607a", "#8c6bd1", "#d08a2f", "#4b9bd1", "#7a9e3b")
+RADIUS = 10
+
+
+@dataclass(frozen=True)
+class TileState:
+    """What a tile shows besides the picture."""
+
+    name: str = ""
+    initials: str = "?"
+    mic: bool = False
+    camera: bool = False
+    hand: bool = False
+    speaking: bool = False
+    you: bool = False
+
+
+def avatar_colour(name: str) -> QColor:
+    """A stable colour per name."""
+    return QColor(AVATAR_COLOURS[zlib.crc32(name.encode()) % len(AVATAR_COLOURS)])
+
+
+class VideoTile(QWidget):
+    """Paints the newest frame of (participant, source) from VideoFrames, or the initials."""
+
+    def __init__(
+        self, frames: VideoFrames, participant: str, source: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("videoTile")
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.frames = frames
+        self.participant = participant
+        self.source = source
+        self.state = TileState()
+        self.compact = False
+        self._muted_icon = pixmap("mic-off", MUTED)
+        self._hand_icon = pixmap("hand", "#3a2a00")
+        frames.frameChanged.connect(self._on_frame)
+        frames.cleared.connect(self._on_frame)
+
+    @property
+    def name(self) -> str:
+        """The name on the tile."""
+        return self.state.name
+
+    def image(self) -> QImage | None:
+        """The picture the tile would paint now, or None (initials)."""
+        if self.source == "camera" and not self.state.camera:
+            return None
+        return self.frames.image(self.participant, self.source)
+
+    def has_image(self) -> bool:
+        """True while the tile paints video rather than initials."""
+        return self.image() is not None
+
+    def set_state(self, state: TileState) -> None:
+        """New name or marks."""
+        if state != self.state:
+            self.state = state
+            label = f"{state.name} (you)" if state.you else state.name
+            what = "screen" if self.source == "screen" else "video"
+            self.setAccessibleName(f"{label}'s {what}")
+            self.update()
+
+    def sizeHint(self) -> QSize:
+        """16:9 by default."""
+        return QSize(320, 180)
+
+    def _on_frame(self, participant: str, source: str) -> None:
+        if participant == self.participant and source == self.source:
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Picture, then the marks on top."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        bounds = QRectF(self.rect())
+        clip = QPainterPath()
+        clip.addRoundedRect(bounds, RADIUS, RADIUS)
+        painter.setClipPath(clip)
+        painter.fillRect(self.rect(), BACKGROUND)
+        image = self.image()
+        if image is not None:
+            self._paint_image(painter, image)
+        else:
+            self._paint_initials(painter)
+        painter.setClipping(False)
+        self._paint_marks(painter)
+        painter.end()
+
+    def _paint_image(self, painter: QPainter, image: QImage) -> None:
+        area = self.rect()
+        source = QRectF(image.rect())
+        if self.source == "screen":
+            # Fit: a shared screen must be seen whole.
+            size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(0, 0, size.width(), size.height())
+            target.moveCenter(area.center())
+            painter.fillRect(area, QColor("#111418"))
+            painter.drawImage(QRectF(target), image, source)
+            return
+        # Cover: crop the picture to fill the tile, like other meeting apps do with cameras.
+        scale = max(area.width() / image.width(), area.height() / image.height())
+        width, height = area.width() / scale, area.height() / scale
+        source = QRectF((image.width() - width) / 2, (image.height() - height) / 2, width, height)
+        painter.drawImage(QRectF(area), image, source)
+
+    def _paint_initials(self, painter: QPainter) -> None:
+        area = self.rect()
+        if self.source == "screen":
+            painter.setPen(QColor("#aab4c0"))
+            painter.drawText(
+                area, Qt.AlignmentFlag.AlignCenter, f"Waiting for {self.state.name}'s screen…"
+            )
+            return
+        diameter = int(min(area.width() * 0.4, area.height() * 0.5, 120))
+        circle = QRect(0, 0, diameter, diameter)
+        circle.moveCenter(area.center())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(avatar_colour(self.state.name))
+        painter.drawEllipse(circle)
+        font = QFont(self.font())
+        font.setPixelSize(max(10, diameter * 2 // 5))
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, self.state.initials)
+
+    def _paint_marks(self, painter: QPainter) -> None:
+        area = self.rect()
+        font = QFont(self.font())
+        font.setPixelSize(11 if self.compact else 13)
+        font.setBold(False)
+        painter.setFont(font)
+        metrics = QFontMetrics(font)
+        icon_size = metrics.height()
+        pad = 6
+        label = f"{self.state.name} (you)" if self.state.you else self.state.name
+        if self.source == "screen":
+            label = f"{self.state.name}'s screen"
+        muted = self.source == "camera" and not self.state.mic
+        room = area.width() - 4 * pad - (icon_size + pad if muted else 0)
+        text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, max(10, room))
+        width = metrics.horizontalAdvance(text) + 2 * pad + (icon_size + 4 if muted else 0)
+        pill = QRect(pad, area.height() - icon_size - 3 * pad, width, icon_size + pad)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(PILL)
+        painter.drawRoundedRect(pill, 6, 6)
+        x = pill.left() + pad
+        if muted:
+            painter.drawPixmap(
+                QRect(x, pill.top() + pad // 2, icon_size, icon_size), self._muted_icon
+            )
+            x += icon_size + 4
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(
+            QRect(x, pill.top(), pill.right() - x, pill.height()),
+            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+            text,
+        )
+        if self.state.hand and self.source == "camera":
+            size = icon_size + pad
+            badge = QRect(pad, pad, size + pad, size + pad)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(HAND)
+            painter.drawRoundedRect(badge, 6, 6)
+            inner = badge.adjusted(pad // 2 + 1, pad // 2 + 1, -pad // 2, -pad // 2)
+            painter.drawPixmap(inner, self._hand_icon)
+        if self.state.speaking and self.source == "camera":
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(SPEAKER, 3))
+            painter.drawRoundedRect(QRectF(area).adjusted(1.5, 1.5, -1.5, -1.5), RADIUS, RADIUS)

@@ -1,0 +1,77 @@
+"""The logged-in home: start or join a meeting, and the meetings you host."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from qasync import asyncSlot
+
+from app.core.account_session import AccountSession
+from app.core.api_client import ApiError
+from app.models.meetings_model import MeetingRow, MeetingsModel
+from app.viewmodels.form_viewmodel import FormViewModel
+from app.viewmodels.meeting_viewmodel import MeetingViewModel
+
+
+def created_text(timestamp: str) -> str:
+    """ "2026-05-04T09:30:00Z" -> "2026-05-04 09:30 UTC"."""
+    if len(timestamp) >= 16 and timestamp[10] == "T":
+        return f"{timestamp[:10]} {timestamp[11:16]} UTC"
+    return timestamp
+
+
+class HomeViewModel(FormViewModel):
+    """Greets the member; its status line says how the last meeting ended."""
+
+    greetingChanged = Signal(str)
+
+    def __init__(
+        self, account: AccountSession, meeting: MeetingViewModel, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._account = account
+        self.meeting = meeting
+        self.meetings = MeetingsModel(self)
+        self._greeting = ""
+
+    @property
+    def greeting(self) -> str:
+        """ "Hello, Ada"."""
+        return self._greeting
+
+    def set_name(self, name: str) -> None:
+        """Greet the member by name."""
+        self._greeting = f"Hello, {name}" if name else "Hello"
+        self.greetingChanged.emit(self._greeting)
+
+    def show_status(self, message: str) -> None:
+        """Show how the last meeting ended (or any info)."""
+        self.clear_messages()
+        self._set_status(message)
+
+    @asyncSlot()
+    async def load(self) -> None:
+        """Fetch the meetings you host."""
+        self._set_busy(True)
+        try:
+            meetings = await self._account.api.my_meetings()
+        except ApiError as exc:
+            self._report(exc)
+            return
+        finally:
+            self._set_busy(False)
+        self.meetings.set_rows(
+            [
+                MeetingRow(
+                    subject=m.subject,
+                    join_code=m.join_code,
+                    created=created_text(m.created_at),
+                    ended=m.ended_at is not None,
+                )
+                for m in meetings
+            ]
+        )
+
+    def clear(self) -> None:
+        """Forget the list (on log-out)."""
+        self.meetings.set_rows([])
+        self.clear_messages()
