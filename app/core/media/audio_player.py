@@ -11,7 +11,7 @@ import av
 
 from app.core.media.mixer import AudioMixer
 from app.core.media.notices import NO_PORTAUDIO, NO_SPEAKER
-from app.core.media.portaudio import RATE, PortAudio
+from app.core.media.portaudio import RATE, PortAudio, close_stream
 
 _log = logging.getLogger(__name__)
 
@@ -54,11 +54,7 @@ class AudioPlayer:
         with self._lock:
             stream, self._stream = self._stream, None
         if stream is not None:
-            try:
-                stream.abort()
-                stream.close()
-            except Exception as exc:  # a vanished device must not break leaving a meeting
-                _log.warning("closing the audio output failed: %s", exc)
+            close_stream(stream, "speaker")
 
     def _open(self, portaudio: PortAudio, device_id: str | None) -> None:
         endpoint = portaudio.find(device_id, "output")

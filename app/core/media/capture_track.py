@@ -162,6 +162,8 @@ class CaptureTrack(MediaStreamTrack):
                     self._capturing = False
                 if self._keep_going():
                     raise RuntimeError("the source ended")
+                with self._lock:
+                    self._latest = None  # stale by the time anyone asks again
                 self._asked.clear()
                 if not self._idle():  # asked again while we were letting go
                     self._asked.set()

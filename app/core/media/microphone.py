@@ -23,7 +23,7 @@ import av
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
-from app.core.media.portaudio import RATE, AudioEndpoint, PortAudio
+from app.core.media.portaudio import RATE, AudioEndpoint, PortAudio, close_stream
 
 _log = logging.getLogger(__name__)
 
@@ -115,11 +115,7 @@ class MicrophoneTrack(MediaStreamTrack):
         self._closing = True
         stream, self._stream = self._stream, None
         if stream is not None:
-            try:
-                stream.abort()
-                stream.close()
-            except Exception as exc:  # the device may already be gone
-                _log.warning("closing the microphone failed: %s", exc)
+            close_stream(stream, "microphone")
         super().stop()
         if self._arrived is not None:
             self._arrived.set()  # a pending recv returns one last (silent) frame

@@ -7,9 +7,10 @@ cannot initialise), so nothing imports it at module level: a machine without aud
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Literal
+from typing import Any, Literal
 
 _log = logging.getLogger(__name__)
 
@@ -104,3 +105,24 @@ class PortAudio:
                 continue
             return channels
         return None
+
+
+def close_stream(stream: Any, name: str, timeout: float = 0.5) -> None:
+    """Abort and close a stream without letting a stuck driver freeze the caller.
+
+    PortAudio's abort waits for its audio thread, which a hung device (or a blocked read) can
+    hold forever; the closing runs in its own thread and we wait for it only `timeout` seconds.
+    """
+
+    def close() -> None:
+        try:
+            stream.abort()
+            stream.close()
+        except Exception as exc:  # the device may already be gone
+            _log.warning("closing %s failed: %s", name, exc)
+
+    closer = threading.Thread(target=close, name=f"podium-close-{name}", daemon=True)
+    closer.start()
+    closer.join(timeout)
+    if closer.is_alive():
+        _log.warning("%s is stuck; it will be closed when its driver lets go", name)
