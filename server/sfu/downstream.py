@@ -7,6 +7,12 @@ once. Renegotiation is serialized: one offer in flight at a time, and changes th
 it is out only mark the connection dirty, so they go out together in the next offer once the
 answer is in. A slot starts taking frames (and asks its publisher for a key frame) only when an
 answer has agreed to what the slot carries now, so no frame is sent under the wrong TrackInfo.
+
+An aiortc answerer with the default "balanced" bundle policy (the desktop client, today)
+strands every m-line of a kind after the first one when the kind first appears in an offer: they
+stay on a transport BUNDLE discards, and their packets end up in the first receiver. So while a
+kind has no negotiated transceiver yet, only one new m-line of that kind is offered; the others
+wait for the answer and follow in the next offer, one round trip later.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ class Downstream:
         self._pc = peer_connection()
         self._slots: list[Slot] = []
         self._by_publication: dict[Publication, Slot] = {}
+        self._deferred: list[Publication] = []
         self._dirty = False
         self._task: asyncio.Task[None] | None = None
         self._awaiting_answer = False
@@ -68,13 +75,16 @@ class Downstream:
         ]
 
     def subscribe(self, publication: Publication) -> None:
-        if self._closed or publication in self._by_publication:
+        if self._closed or publication in self._by_publication or publication in self._deferred:
             return
-        slot = next(
-            (s for s in self._slots if s.publication is None and s.track.kind == publication.kind),
-            None,
-        )
+        kind = publication.kind
+        free = (s for s in self._slots if s.publication is None and s.track.kind == kind)
+        slot = next(free, None)
         if slot is None:
+            same_kind = [s for s in self._slots if s.track.kind == kind]
+            if same_kind and all(s.transceiver.currentDirection is None for s in same_kind):
+                self._deferred.append(publication)  # see the module docstring
+                return
             track = ForwardTrack(publication.kind, self._queue_frames[publication.kind])
             transceiver = self._pc.addTransceiver(track, direction="sendonly")
             transceiver.setCodecPreferences(preferred_codecs(publication.kind))
@@ -89,6 +99,8 @@ class Downstream:
         self._changed()
 
     def unsubscribe(self, publication: Publication) -> None:
+        if publication in self._deferred:
+            self._deferred.remove(publication)
         slot = self._by_publication.pop(publication, None)
         if slot is None:
             return
@@ -114,6 +126,9 @@ class Downstream:
                 and slot.transceiver.currentDirection == "sendonly"
             ):
                 slot.track.activate()
+        deferred, self._deferred = self._deferred, []
+        for publication in deferred:
+            self.subscribe(publication)
         self._answered.set()
 
     async def close(self) -> None:
@@ -125,6 +140,7 @@ class Downstream:
         for publication, slot in self._by_publication.items():
             publication.discard(slot.track)
         self._by_publication.clear()
+        self._deferred.clear()
         for slot in self._slots:
             slot.track.stop()
         await self._pc.close()

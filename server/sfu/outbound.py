@@ -3,7 +3,7 @@
 An aiortc RTCRtpSender pulls from its track; when `recv()` returns anything but a decoded frame it
 calls `encoder.pack(item)` instead of `encoder.encode(frame)` (the path MediaPlayer(decode=False)
 uses). The sender stays in charge of what it does well: SSRC, sequence numbers, the timestamp
-origin, sender reports, the RTX history that answers a viewer's NACKs, header extensions. Two
+origin, sender reports, the packet history that answers a viewer's NACKs, header extensions. Two
 things are set on each sender instance by `attach_sender`:
 
 - its encoder, before the first frame, to a packer (`Vp8Packer`, `OpusPacker`) whose `encode`

@@ -8,10 +8,10 @@ ForwardTrack and a packer instead of an encoder (outbound.py).
 Why frames rather than rewriting RTP packets per viewer:
 - aiortc has no public way to push raw RTP through an RTCRtpSender. Rewriting packets means
   writing to the DTLS transport behind the sender's back and redoing what the sender does: SSRC,
-  sequence and timestamp rewriting, sender reports, the RTX history that answers NACKs, all while
+  sequence and timestamp rewriting, sender reports, the history that answers NACKs, all while
   the sender's own RTCP runs on the same SSRC. At frame level each viewer gets an ordinary aiortc
   stream, and a transceiver handed to another publisher keeps one continuous timeline.
-- Loss is repaired per hop by aiortc's NACK/RTX (publisher to SFU before a frame is assembled,
+- Loss is repaired per hop by aiortc's NACKs (publisher to SFU before a frame is assembled,
   SFU to viewer from the sender's history), and a frame that cannot be completed is not sent on:
   viewers resume at the next key frame, so their decoders never see a broken chain.
 - End-to-end encryption (SFrame, RFC 9605) encrypts whole frames before packetization, so a

@@ -11,9 +11,9 @@ JitterBuffer only releases a frame when the next frame's first packet arrives, o
 time against the pinned aiortc and fails loudly if aiortc changes.
 
 Video frames are released strictly in order. A hole holds later frames back for a short while
-(NACK and RTX usually fill it within a round trip); after that the assembler skips to the next
-frame start, drops frames until a key frame and asks for one, so viewers never get a broken
-reference chain. Opus packets are frames on their own and pass through as they come.
+(a NACK and the resent packet usually fill it within a round trip); after that the assembler
+skips to the next frame start, drops frames until a key frame and asks for one, so viewers never
+get a broken reference chain. Opus packets are frames on their own and pass through as they come.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ FrameSink = Callable[[EncodedFrame], None]
 _JITTER_BUFFER = "_RTCRtpReceiver__jitter_buffer"
 MAX_BUFFERED_PACKETS = 512  # a 640x480 key frame is ~50 packets; this is several seconds of holes
 HOLE_PATIENCE = 0.5  # seconds a missing packet may hold later frames back
-NACK_AGAIN_AFTER = 0.1  # aiortc NACKs a hole once; ask once more if the RTX copy is late
+NACK_AGAIN_AFTER = 0.1  # aiortc NACKs a hole once; ask once more if the resent copy is late
 
 
 def drop_frame(frame: EncodedFrame) -> None:

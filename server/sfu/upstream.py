@@ -32,12 +32,14 @@ def peer_connection() -> RTCPeerConnection:
 
 
 def preferred_codecs(kind: str) -> list[RTCRtpCodecCapability]:
-    """VP8 (with RTX for retransmissions) or Opus: the codecs the SFU forwards."""
-    wanted = (CODEC_OF_KIND[kind], "video/rtx")
+    """VP8 or Opus, and no RTX."""
+    # aiortc routes RTX by payload type alone, which is ambiguous once a bundle holds two video
+    # m-lines (camera and screen): retransmissions would be dropped. Without RTX a NACKed packet
+    # is resent as it was, on its own SSRC, and routed like any other.
     return [
         codec
         for codec in RTCRtpReceiver.getCapabilities(kind).codecs  # type: ignore[union-attr]
-        if codec.mimeType.lower() in wanted
+        if codec.mimeType.lower() == CODEC_OF_KIND[kind]
     ]
 
 

@@ -91,7 +91,7 @@ def test_a_hole_holds_later_frames_until_a_retransmission_fills_it() -> None:
         tap.add(packet)
     assert out == []
     clock.now += HOLE_PATIENCE / 2
-    tap.add(lost)  # the RTX copy, unwrapped by aiortc's receiver
+    tap.add(lost)  # resent after aiortc's NACK
     assert [frame.data for frame in out] == [KEY, DELTA, DELTA + b"2"]
 
 
