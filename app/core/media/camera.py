@@ -65,7 +65,8 @@ def linux_cameras(dev_dir: Path = Path("/dev")) -> list[CameraInfo]:
 
     stable = _stable_names(dev_dir / "v4l" / "by-id")
     found = []
-    nodes = sorted(dev_dir.glob("video[0-9]*"), key=lambda p: int(p.name[5:] or 0))
+    numbered = [node for node in dev_dir.glob("video*") if node.name[5:].isdigit()]
+    nodes = sorted(numbered, key=lambda node: int(node.name[5:]))
     for node in nodes:
         buffer = bytearray(_V4L2_CAPABILITY.size)
         try:
@@ -184,7 +185,7 @@ class CameraTrack(CaptureTrack):
             for frame in container.decode(video=0):
                 if not keep_going():
                     return
-                deliver(frame)
+                deliver(frame, None)
         finally:
             container.close()
 

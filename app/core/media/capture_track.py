@@ -26,7 +26,7 @@ from aiortc.mediastreams import VIDEO_CLOCK_RATE, MediaStreamError
 _log = logging.getLogger(__name__)
 
 _TIME_BASE = fractions.Fraction(1, VIDEO_CLOCK_RATE)
-Deliver = Callable[[av.VideoFrame], None]
+Deliver = Callable[[av.VideoFrame, float | None], None]  # frame, when it was taken (monotonic)
 
 
 def black_frame(width: int, height: int) -> av.VideoFrame:
@@ -178,16 +178,17 @@ class CaptureTrack(MediaStreamTrack):
     def _idle(self) -> bool:
         return not self._reading and time.monotonic() - self._last_read > self._idle_after
 
-    def _sleep(self, seconds: float) -> None:
-        """Wait in the worker, returning early when the track stops."""
-        if seconds > 0:
-            self._stopping.wait(seconds)
+    def _sleep_until(self, deadline: float) -> None:
+        """Wait in the worker until `deadline` (monotonic), returning early when the track stops."""
+        # A timed wait may wake a hair early; loop so a frame-rate cap really holds.
+        while not self._stopping.is_set() and (left := deadline - time.monotonic()) > 0:
+            self._stopping.wait(left)
 
-    def _deliver(self, frame: av.VideoFrame) -> None:
+    def _deliver(self, frame: av.VideoFrame, taken_at: float | None = None) -> None:
         with self._lock:
             if self._latest is not None:
                 self.frames_dropped += 1
-            self._latest = (frame, time.monotonic())
+            self._latest = (frame, time.monotonic() if taken_at is None else taken_at)
             self.frames_captured += 1
         if self._ready is not None:
             self._call_soon(self._ready.set)

@@ -181,13 +181,11 @@ class ScreenTrack(CaptureTrack):
         width, height = self.size
         interval = 1 / self.fps
         with open_grabber() as grabber:
-            due = time.monotonic()
             while keep_going():
+                taken_at = time.monotonic()
                 shot = grabber.grab(self._box)
                 frame = bgra_frame(shot.raw, shot.width, shot.height)
-                deliver(frame.reformat(width, height, format="yuv420p", interpolation="BICUBIC"))
-                due += interval
-                now = time.monotonic()
-                if due < now:
-                    due = now  # a slow grab: carry on at the capped rate, never in a burst
-                self._sleep(due - now)
+                frame = frame.reformat(width, height, format="yuv420p", interpolation="BICUBIC")
+                deliver(frame, taken_at)
+                # A hard cap: never two grabs closer than the interval, even after a slow one.
+                self._sleep_until(taken_at + interval)
