@@ -74,7 +74,6 @@ class MediaDevices:
     def __init__(self, *, dev_dir: Path = Path("/dev")) -> None:
         self._dev_dir = dev_dir  # where Linux camera nodes live
         self._portaudio: PortAudio | None = None
-        self._portaudio_error: str | None = None
         self._portaudio_loaded = False
 
     # Listing
@@ -178,7 +177,7 @@ class MediaDevices:
     def portaudio(self) -> PortAudio | None:
         """PortAudio, loaded on first use; None (for good) if it isn't installed."""
         if not self._portaudio_loaded:
-            self._portaudio, self._portaudio_error = PortAudio.load()
+            self._portaudio, _reason = PortAudio.load()  # the reason is logged there
             self._portaudio_loaded = True
         return self._portaudio
 

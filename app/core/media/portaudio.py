@@ -16,7 +16,6 @@ _log = logging.getLogger(__name__)
 
 Direction = Literal["input", "output"]
 RATE = 48000
-SAMPLE_BYTES = 2  # int16
 
 
 @dataclass(frozen=True)
