@@ -107,3 +107,40 @@ async def test_host_stops_camera_asks_mute_and_speaker_is_shown(server_url: str)
     finally:
         for call in (ben, cyd, host):
             await call.leave()
+
+
+async def test_screen_share_published_off_then_turned_on(server_url: str) -> None:
+    url = server_url
+    tokens = {name: await token_for(url, name) for name in ("ada", "ben")}
+    async with aiohttp.ClientSession(base_url=url) as http:
+        response = await http.post(
+            "/api/v1/meetings",
+            json={"subject": "Share"},
+            headers={"Authorization": f"Bearer {tokens['ada']}"},
+        )
+        code = (await response.json())["join_code"]
+    seen: Counter[tuple[str, str]] = Counter()
+    viewer = Call(url, tokens["ada"], frame_sink=lambda p, s, f: seen.update([(p, s)]))
+    sharer = Call(url, tokens["ben"])
+    try:
+        await viewer.connect()
+        await sharer.connect()
+        await viewer.join(code, {})
+        await sharer.join(
+            code,
+            {"camera": TestPatternTrack(320, 240), "screen": TestPatternTrack(64, 64)},
+            start_off={"screen"},
+        )
+        b = sharer.state.you
+        await eventually(lambda: seen[(b, "camera")] > 10)
+        assert sharer.publishes("screen") and not sharer.sending("screen")
+        assert seen[(b, "screen")] == 0
+        assert not viewer.state.participants[b].screen
+
+        sharer.replace_source("screen", TestPatternTrack(640, 360, fps=10))
+        await sharer.set_media(mic=False, camera=True, screen=True)
+        await eventually(lambda: viewer.state.participants[b].screen)
+        await eventually(lambda: seen[(b, "screen")] > 5)
+    finally:
+        await sharer.leave()
+        await viewer.leave()

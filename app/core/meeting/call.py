@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
@@ -106,8 +106,18 @@ class Call:
         assert isinstance(welcome, Welcome)
         self.user_id, self.name = welcome.user_id, welcome.name
 
-    async def join(self, join_code: str, sources: dict[Source, MediaStreamTrack]) -> Joined:
-        """Join and start sending `sources` (each behind a gate, open at first)."""
+    async def join(
+        self,
+        join_code: str,
+        sources: dict[Source, MediaStreamTrack],
+        *,
+        start_off: Collection[Source] = (),
+    ) -> Joined:
+        """Join and publish `sources`, each behind a gate: open, or closed if in `start_off`.
+
+        A source that may be turned on later (a screen share) is published at join with a
+        placeholder track and `start_off`, then swapped in with `replace_source`.
+        """
         joined = await self._signaling.request(
             Join(id=self._signaling.next_id(), join_code=join_code)
         )
@@ -118,17 +128,19 @@ class Call:
         self.state.chat = list(joined.chat)
         self._events_task = asyncio.create_task(self._handle_events())
         if sources:
-            await self._publish(sources)
+            await self._publish(sources, set(start_off))
         await self.set_media(
-            mic="microphone" in sources, camera="camera" in sources, screen="screen" in sources
+            mic="microphone" in sources and "microphone" not in start_off,
+            camera="camera" in sources and "camera" not in start_off,
+            screen="screen" in sources and "screen" not in start_off,
         )
         return joined
 
-    async def _publish(self, sources: dict[Source, MediaStreamTrack]) -> None:
+    async def _publish(self, sources: dict[Source, MediaStreamTrack], off: set[Source]) -> None:
         self._up = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         by_transceiver = []
         for source, track in sources.items():
-            gated = GatedTrack(track)
+            gated = GatedTrack(track, open_now=source not in off)
             self._local[source] = gated
             by_transceiver.append((self._up.addTransceiver(gated, direction="sendonly"), source))
         await self._up.setLocalDescription(await self._up.createOffer())
@@ -154,6 +166,17 @@ class Call:
                 screen=screen and "screen" in self._local,
             )
         )
+
+    def replace_source(self, source: Source, track: MediaStreamTrack) -> None:
+        """Send `track` for `source` from now on (another device, another screen region)."""
+        gate = self._local.get(source)
+        if gate is None:
+            raise ValueError(f"{source} was not published at join")
+        gate.replace_source(track)
+
+    def publishes(self, source: Source) -> bool:
+        """Whether `source` has a transceiver, so it can be turned on without renegotiating."""
+        return source in self._local
 
     def sending(self, source: Source) -> bool:
         gate = self._local.get(source)
