@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+import math
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -11,6 +13,8 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeySequence,
     QPainter,
+    QTextLayout,
+    QTextOption,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,7 +39,26 @@ from app.viewmodels.meeting_viewmodel import MeetingViewModel
 PAD = 10
 GAP = 3
 Index = QModelIndex | QPersistentModelIndex
-FLAGS = int(Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere | Qt.AlignmentFlag.AlignLeft)
+LINE_SEPARATOR = "\u2028"
+
+
+def body_layout(text: str, font: QFont, width: int) -> tuple[QTextLayout, int]:
+    """The body laid out as plain text, wrapped at words (or anywhere in a long word)."""
+    layout = QTextLayout(text.replace("\r\n", "\n").replace("\n", LINE_SEPARATOR), font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    height = 0.0
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        line.setPosition(QPointF(0, height))
+        height += line.height()
+    layout.endLayout()
+    return layout, math.ceil(height)
 
 
 class ChatDelegate(QStyledItemDelegate):
@@ -60,10 +83,8 @@ class ChatDelegate(QStyledItemDelegate):
         """Tall enough for the wrapped body."""
         head, body = self._fonts(option)
         text = str(index.data(ChatRole.BODY) or "")
-        bounds = QFontMetrics(body).boundingRect(
-            QRect(0, 0, self._text_width(), 100_000), FLAGS, text
-        )
-        height = PAD + QFontMetrics(head).height() + GAP + bounds.height() + PAD
+        _layout, body_height = body_layout(text, body, self._text_width())
+        height = PAD + QFontMetrics(head).height() + GAP + body_height + PAD
         return QSize(self._text_width() + 2 * PAD, height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -98,12 +119,10 @@ class ChatDelegate(QStyledItemDelegate):
                 " · ".join(extra), Qt.TextElideMode.ElideRight, max(0, x + width - left)
             ),
         )
-        painter.setFont(body)
         painter.setPen(QColor("#1f2933"))
         top = y + metrics.height() + GAP
-        painter.drawText(
-            QRect(x, top, width, rect.bottom() - top), FLAGS, str(index.data(ChatRole.BODY) or "")
-        )
+        layout, _height = body_layout(str(index.data(ChatRole.BODY) or ""), body, width)
+        layout.draw(painter, QPointF(x, top))
         painter.restore()
 
 

@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.pages[page])
         # The meeting uses the whole window; its own top bar names the meeting.
         self.header.setVisible(page != Page.MEETING)
+        self.notice.setVisible(bool(self.notice.text()) and page != Page.MEETING)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Quitting waits for the bundled server to stop, which the app's loop does after this.

@@ -63,6 +63,7 @@ class MeetingPage(QWidget):
     def __init__(self, vm: MeetingViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("meetingPage")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.vm = vm
         self.unread = 0
         self.share_dialog: ShareDialog | None = None
@@ -107,7 +108,7 @@ class MeetingPage(QWidget):
         self.side.addWidget(self.people)
         self.side.hide()
         middle = QHBoxLayout()
-        middle.setContentsMargins(0, 0, 0, 0)
+        middle.setContentsMargins(0, 0, 8, 8)
         middle.setSpacing(0)
         middle.addWidget(self.grid, 1)
         middle.addWidget(self.side)
@@ -159,7 +160,7 @@ class MeetingPage(QWidget):
         """Put the join code on the clipboard."""
         QGuiApplication.clipboard().setText(self.vm.join_code)
         self.copy.setText("Copied")
-        QTimer.singleShot(COPIED_MS, lambda: self.copy.setText("Copy"))
+        QTimer.singleShot(COPIED_MS, self.copy, lambda: self.copy.setText("Copy"))
 
     def open_share_dialog(self) -> ShareDialog:
         """The screen picker; choosing a screen starts sharing it."""

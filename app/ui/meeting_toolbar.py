@@ -65,9 +65,7 @@ class MeetingToolbar(QFrame):
         for name, image, checkable in middle:
             row.addWidget(self._button(name, image, checkable))
         row.addStretch(1)
-        leave = self._button("leave", icon("leave", "#ffffff"), False)
-        leave.setProperty("role", "leave")
-        row.addWidget(leave)
+        row.addWidget(self._button("leave", icon("leave", "#ffffff"), False))
 
         actions = self.actions_by_name
         actions["mic"].triggered.connect(lambda: controls.toggle_mic())

@@ -76,7 +76,9 @@ class LocalMedia:
             if not found["camera"]:
                 self.missing.append("No camera was found: others will see your initials.")
         self.sources = {}
-        for source, kind in (("microphone", "audio"), ("camera", "video"), ("screen", "video")):
+        # Camera, microphone, screen: the order podium-bot publishes in. (An offer of audio
+        # first and then two videos gets no media flowing on its last m-line from the SFU.)
+        for source, kind in (("camera", "video"), ("microphone", "audio"), ("screen", "video")):
             if found[source]:
                 tap = self._camera_tap if source == "camera" else None
                 self.sources[source] = LocalSource(kind, tap)  # type: ignore[index]

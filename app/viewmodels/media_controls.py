@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import Any
 
+import shiboken6
 from av import AudioFrame
 from av.frame import Frame
 from PySide6.QtCore import QObject, Signal
@@ -131,7 +132,8 @@ class MediaControls(QObject):
             self._hand = False
             if self._player is not None:
                 self._close_player()
-        self.changed.emit()
+        if shiboken6.isValid(self):
+            self.changed.emit()
 
     # What the toolbar does
 
@@ -338,6 +340,8 @@ class MediaControls(QObject):
             log.warning("set_media failed: %s", exc)
 
     def _show_self(self, frame: Frame) -> None:
+        if not shiboken6.isValid(self._frames):
+            return
         if self._call is not None and self._you and self._want["camera"]:
             self._frames.push(self._you, "camera", frame)  # type: ignore[arg-type]
 

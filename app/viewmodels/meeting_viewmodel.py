@@ -8,6 +8,7 @@ import logging
 from enum import StrEnum
 
 import aiohttp
+import shiboken6
 from av.frame import Frame
 from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
@@ -293,7 +294,10 @@ class MeetingViewModel(QObject):
         call = self._call
         if call is None or self._state in (MeetingState.IDLE, MeetingState.LEAVING):
             return
-        self._set_state(MeetingState.LEAVING)
+        # The window may already be gone (app exit): then only the call and devices are closed.
+        self._state = MeetingState.LEAVING
+        if self._alive():
+            self.stateChanged.emit(self._state.value)
         watcher, self._watcher = self._watcher, None
         if watcher is not None and watcher is not asyncio.current_task():
             watcher.cancel()
@@ -304,10 +308,17 @@ class MeetingViewModel(QObject):
             log.exception("closing the call failed")
         self._call = None
         await self.controls.stop()
+        if not self._alive():
+            self._state = MeetingState.IDLE
+            return
         self._reset_models()
         self._set_notice("")
         self._set_state(MeetingState.IDLE)
         self.ended.emit(message)
+
+    def _alive(self) -> bool:
+        """False once Qt has deleted us or our models (the window closed first)."""
+        return all(shiboken6.isValid(o) for o in (self, self.frames, self.participants, self.chat))
 
     def _reset_models(self) -> None:
         self.frames.clear()
@@ -319,12 +330,16 @@ class MeetingViewModel(QObject):
     # Inside: events and frames
 
     def _on_frame(self, participant: str, source: Source, frame: Frame) -> None:
+        if not self._alive():
+            return
         if source == "microphone":
             self.controls.feed_audio(participant, frame)  # type: ignore[arg-type]
         else:
             self.frames.push(participant, source, frame)  # type: ignore[arg-type]
 
     def _on_event(self, message: Message) -> None:
+        if not self._alive():
+            return
         try:
             self._apply(message)
         except Exception:

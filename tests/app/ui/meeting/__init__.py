@@ -1,0 +1,1 @@
+"""GUI tests of meetings: the real window, a real server, podium-bot participants."""
