@@ -15,6 +15,7 @@ from pathlib import Path
 import platformdirs
 from aiohttp import web
 
+from server.admin.cli import add_admin_parser, main_admin
 from server.app import create_app
 from server.settings import Settings, SettingsError, load_config_file, settings_from_config
 from server.store.errors import StoreError
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop when standard input closes (used by the desktop app for its bundled server)",
     )
     parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
+    add_admin_parser(parser.add_subparsers(dest="command", metavar="admin"))
     return parser
 
 
@@ -71,6 +73,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     try:
         settings = settings_from_args(args)
+        if args.command == "admin":
+            sys.exit(main_admin(settings, args))
         code = asyncio.run(serve(settings, exit_with_stdin=args.exit_with_stdin))
     except (SettingsError, StoreError, OSError) as exc:
         print(f"podium-server: {exc}", file=sys.stderr)

@@ -50,6 +50,16 @@ class Settings:
     login_max_failures: int = 5
     max_concurrent_hashes: int = 2
     max_body_bytes: int = 1024 * 1024
+    # The address people reach this server at, for links in e-mail; default: what it listens on.
+    public_url: str | None = None
+    smtp_host: str | None = None  # no relay: mail waits in the outbox
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "Podium <podium@localhost>"
+    deletion_grace_days: float = 7.0
+    statistics_enabled: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -113,6 +123,21 @@ def settings_from_config(data_dir: Path, config: dict[str, Any], **overrides: An
         values["tls_always"] = bool(tls["always"])
     if "required_fields" in accounts:
         values["required_fields"] = ALWAYS_REQUIRED | frozenset(accounts["required_fields"])
+    mail = config.get("mail", {})
+    for key, name, kind in (
+        ("host", "smtp_host", str), ("port", "smtp_port", int), ("username", "smtp_username", str),
+        ("password", "smtp_password", str), ("starttls", "smtp_starttls", bool),
+        ("from", "mail_from", str),
+    ):
+        if key in mail:
+            values[name] = kind(mail[key])
+    if "public_url" in server:
+        values["public_url"] = str(server["public_url"]).rstrip("/")
+    privacy = config.get("privacy", {})
+    if "deletion_grace_days" in privacy:
+        values["deletion_grace_days"] = float(privacy["deletion_grace_days"])
+    if "statistics" in privacy:
+        values["statistics_enabled"] = bool(privacy["statistics"])
     if "idle_days" in sessions:
         values["session_idle_seconds"] = int(float(sessions["idle_days"]) * 86400)
     if "absolute_days" in sessions:

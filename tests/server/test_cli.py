@@ -107,3 +107,34 @@ def test_config_values_and_command_line_precedence(tmp_path: Path) -> None:
     assert "phone" in settings.required_fields and "email" in settings.required_fields
     with pytest.raises(SettingsError):
         settings_from_config(tmp_path, {"server": {"port": 70000}})
+
+
+def test_admin_info_reads_the_encrypted_store(tmp_path: Path) -> None:
+    missing = subprocess.run(
+        [sys.executable, "-m", "server", "--data-dir", str(tmp_path / "none"), "admin", "info"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert missing.returncode == 2 and "no Podium database" in missing.stderr
+    with live_server(tmp_path) as url:
+        requests.post(
+            f"{url}/api/v1/accounts",
+            timeout=30,
+            json={
+                "first_name": "A",
+                "last_name": "B",
+                "username": "counted",
+                "email": "counted@example.org",
+                "password": "count-me-in-1",
+            },
+        ).raise_for_status()
+    result = subprocess.run(
+        [sys.executable, "-m", "server", "--data-dir", str(tmp_path), "admin", "info"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "accounts: 1" in result.stdout
+    assert "counted" not in result.stdout

@@ -1,0 +1,1 @@
+"""`podium-server admin ...`: operator commands run against the data directory."""
