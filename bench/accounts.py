@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import aiohttp
+from harness import running_server
 
 LOGINS = 40
 REQUESTS = 2000
@@ -28,33 +24,6 @@ USER = {
     "email": "bench@example.org",
     "password": "benchmark-password-1",
 }
-
-
-def start_server(data_dir: Path) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "server",
-            "--data-dir",
-            str(data_dir),
-            "--port",
-            "0",
-            "--exit-with-stdin",
-            "--log-level",
-            "ERROR",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        # A throw-away database must not leave its key in the user's keyring.
-        env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line.startswith("PODIUM-SERVER-READY "):
-        raise SystemExit("server did not start")
-    return process, line.split()[1]
 
 
 async def measure(url: str) -> dict[str, float]:
@@ -93,14 +62,8 @@ async def measure(url: str) -> dict[str, float]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        process, url = start_server(Path(tmp))
-        try:
-            figures = asyncio.run(measure(url))
-        finally:
-            assert process.stdin is not None
-            process.stdin.close()
-            process.wait(timeout=30)
+    with running_server() as (_, url):
+        figures = asyncio.run(measure(url))
     print(json.dumps({"bench": "accounts", **figures}))
 
 

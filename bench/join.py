@@ -9,48 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import aiohttp
+from harness import ENV, running_server
 
 from app.core.meeting.call import Call
 
 JOINS = 10
 TIMEOUT = 10.0
 PASSWORD = "bench-password-1"
-ENV = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-
-
-def start_server(data_dir: Path) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "server",
-            "--data-dir",
-            str(data_dir),
-            "--port",
-            "0",
-            "--exit-with-stdin",
-            "--log-level",
-            "ERROR",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=ENV,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line.startswith("PODIUM-SERVER-READY "):
-        raise SystemExit("server did not start")
-    return process, line.split()[1]
 
 
 async def token_for(http: aiohttp.ClientSession, name: str) -> str:
@@ -122,20 +93,14 @@ def start_publisher(url: str) -> tuple[subprocess.Popen[str], str]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        server, url = start_server(Path(tmp))
+    with running_server() as (_, url):
+        viewer = asyncio.run(tokens(url))
+        publisher, code = start_publisher(url)
         try:
-            viewer = asyncio.run(tokens(url))
-            publisher, code = start_publisher(url)
-            try:
-                times = asyncio.run(measure(url, viewer, code))
-            finally:
-                publisher.terminate()
-                publisher.wait(timeout=30)
+            times = asyncio.run(measure(url, viewer, code))
         finally:
-            assert server.stdin is not None
-            server.stdin.close()
-            server.wait(timeout=30)
+            publisher.terminate()
+            publisher.wait(timeout=30)
     figures = {
         "joins": JOINS,
         "join_to_first_frame_ms_p50": round(statistics.median(times), 1),
