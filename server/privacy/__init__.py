@@ -1,0 +1,1 @@
+"""Privacy and data rights: export, deletion, staff access and audit, usage statistics."""
