@@ -6,7 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from app.bootstrap import default_media
 from app.viewmodels.app_viewmodel import Page
+from app.viewmodels.media_devices import sentences
 from app.viewmodels.synthetic_devices import SyntheticDevices
 from tests.app.ui.conftest import wait_for, wait_page
 from tests.app.ui.helpers import click
@@ -108,7 +110,7 @@ def test_share_a_screen_from_the_picker(
     click(qtbot, page.stop_sharing)
     wait_for(qtbot, lambda: not observer.sees(ADA).screen)  # type: ignore[union-attr]
     assert not page.sharing.isVisible()
-    assert not vm.controls.local.is_open("screen")
+    wait_for(qtbot, lambda: not vm.controls.local.is_open("screen"))
 
 
 def test_device_settings_list_the_devices(qtbot: QtBot, host_window: HostWindow) -> None:
@@ -152,3 +154,24 @@ def test_without_devices_the_meeting_is_receive_only(
     wait_for(qtbot, lambda: len(page.grid.camera_tiles()) == 2)
     grace = page.grid.camera_tiles()[1]
     wait_for(qtbot, grace.has_image)
+
+
+def test_this_machines_devices_or_their_absence_are_shown(
+    qtbot: QtBot, host_window: HostWindow
+) -> None:
+    devices, player_factory = default_media()  # the real MediaDevices and AudioPlayer
+    window = host_window(devices, player_factory)
+    vm = window.vm.meeting
+    vm.start("Real devices")
+    wait_page(qtbot, window, Page.MEETING)
+    page = meeting_page(window)
+    missing = sentences(devices.availability())
+    for sentence in missing:
+        assert sentence in page.missing.text()
+    assert page.missing.isVisible() == bool(missing)
+    for name, source in (("mic", "microphone"), ("camera", "camera"), ("share", "screen")):
+        assert page.toolbar.action(name).isEnabled() == vm.controls.can(source)  # type: ignore[arg-type]
+    click(qtbot, page.missing.close_button)
+    assert not page.missing.isVisible()
+    vm.leave()
+    wait_page(qtbot, window, Page.HOME)
