@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from protocol.meeting_types import ChatMessage
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -82,6 +85,25 @@ class ChatModel(QAbstractListModel):
         self._ids.add(line.id)
         self.endInsertRows()
         return True
+
+    def add_message(self, message: ChatMessage, you: str, name_of: Callable[[str], str]) -> bool:
+        """Add a protocol message as seen by participant `you`; False if already shown."""
+        private = ""
+        if message.to is not None:
+            private = (
+                f"Privately to {name_of(message.to)}"
+                if message.sender == you
+                else ("Privately to you")
+            )
+        line = ChatLine(
+            id=message.id,
+            sender_name=message.sender_name,
+            body=message.body,
+            sent_at=message.sent_at,
+            private_label=private,
+            mine=message.sender == you,
+        )
+        return self.append(line)
 
     def clear(self) -> None:
         """Forget the chat (on leaving)."""

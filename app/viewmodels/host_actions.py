@@ -26,11 +26,11 @@ def actions_for(target: Participant, you: str, organiser_user_id: int) -> list[H
     items = [
         HostActionItem("ask_mute", "", "Ask to mute", target.mic),
         HostActionItem("stop_camera", "", "Stop video", target.camera),
-        HostActionItem("stop_screen", "", "Stop screen share", target.screen),
+        HostActionItem("stop_screen", "", "Stop sharing", target.screen),
         HostActionItem("promote", "host", "Make co-host", target.role != "host"),
         HostActionItem("promote", "presenter", "Make presenter", target.role != "presenter"),
         HostActionItem("demote", "", "Make attendee", target.role != "attendee" and not organiser),
-        HostActionItem("remove", "", "Remove from meeting", not organiser, dangerous=True),
+        HostActionItem("remove", "", "Remove…", not organiser, dangerous=True),
     ]
     return items
 
@@ -44,4 +44,4 @@ def all_actions() -> list[HostActionItem]:
     ]
 
 
-END_MEETING = HostActionItem("end_meeting", "", "End meeting for all", dangerous=True)
+END_MEETING = HostActionItem("end_meeting", "", "End meeting for all…", dangerous=True)

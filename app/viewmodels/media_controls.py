@@ -114,8 +114,12 @@ class MediaControls(QObject):
             self._want = {"microphone": False, "camera": False, "screen": False}
             if mic and self.local.has("microphone"):
                 self._want["microphone"] = await self.local.open_microphone()
+                if not self._want["microphone"]:
+                    self.notice.emit("The microphone could not be opened.")
             if camera and self.local.has("camera"):
                 self._want["camera"] = await self.local.open_camera()
+                if not self._want["camera"]:
+                    self.notice.emit("The camera could not be opened.")
             await self._push()
         self._open_player()
         self.changed.emit()
@@ -291,9 +295,12 @@ class MediaControls(QObject):
 
     def muted_by_host(self) -> None:
         """The call has already muted us; show it."""
-        self._want["microphone"] = False
+        was_on, self._want["microphone"] = self._want["microphone"], False
         self.changed.emit()
-        self.notice.emit("A host muted your microphone. Unmute when you want to speak.")
+        if was_on:
+            self.notice.emit("A host muted your microphone. Unmute when you want to speak.")
+        else:
+            self.notice.emit("A host asked you to stay muted.")
 
     def own_update(self, participant: Participant) -> None:
         """Our state as the server sees it; a host may have stopped our camera or screen."""

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from enum import StrEnum
+from typing import get_args
 
 import aiohttp
 import shiboken6
@@ -17,7 +18,7 @@ from app.core.account_session import AccountSession
 from app.core.api_client import ApiError
 from app.core.meeting.call import Call
 from app.core.meeting.signaling_client import SignalingError
-from app.models.chat_model import ChatLine, ChatModel
+from app.models.chat_model import ChatModel
 from app.models.participants_model import ParticipantsModel
 from app.viewmodels.media_controls import MediaControls
 from app.viewmodels.media_devices import Devices, PlayerFactory
@@ -46,15 +47,7 @@ from protocol.server_messages import (
 log = logging.getLogger(__name__)
 
 DEFAULT_SUBJECT = "Quick meeting"
-HOST_ACTIONS: tuple[HostActionKind, ...] = (
-    "promote",
-    "demote",
-    "ask_mute",
-    "stop_camera",
-    "stop_screen",
-    "remove",
-    "end_meeting",
-)
+HOST_ACTIONS: tuple[str, ...] = get_args(HostActionKind)
 CONNECT_ERRORS = (SignalingError, aiohttp.ClientError, OSError, TimeoutError)
 
 
@@ -381,21 +374,7 @@ class MeetingViewModel(QObject):
         self._update_stage()
 
     def _add_chat(self, message: ChatMessage) -> bool:
-        private = ""
-        if message.to is not None:
-            if message.sender == self._you:
-                private = f"Privately to {self.name_of(message.to)}"
-            else:
-                private = "Privately to you"
-        line = ChatLine(
-            id=message.id,
-            sender_name=message.sender_name,
-            body=message.body,
-            sent_at=message.sent_at,
-            private_label=private,
-            mine=message.sender == self._you,
-        )
-        return self.chat.append(line)
+        return self.chat.add_message(message, self._you, self.name_of)
 
     def _on_frame_shown(self, participant: str, source: str) -> None:
         if source == "screen" and not self._stage:

@@ -25,7 +25,7 @@ PEOPLE = {
 
 
 def main() -> int:
-    """Take home.png and meeting.png; returns a process exit code."""
+    """Take home.png, meeting.png and meeting-people.png; returns a process exit code."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     import qasync
@@ -135,6 +135,10 @@ def main() -> int:
         await until(lambda: sum(tile.has_image() for tile in page.grid.camera_tiles()) == 2)
         await until(lambda: page.grid.on_stage is not None and page.grid.on_stage.has_image())
         await shoot(window, "meeting")
+        page.show_people()
+        grace = next(p for p in vm.meeting.participants.participants() if p.name == "Grace Hopper")
+        page.people.select(grace.id)
+        await shoot(window, "meeting-people")
         vm.meeting.leave()
         await until(lambda: vm.page == Page.HOME)
         for process in bots:
