@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from server.accounts.fields import FieldPolicy
@@ -93,6 +94,34 @@ class AccountService:
     async def login(
         self, login: object, password: object, address: str | None, user_agent: str | None
     ) -> NewSession:
+        user = await self.check_credentials(login, password, address)
+        if user.deletion_requested_at is not None:
+            # Only someone who knows the password learns the account is pending deletion.
+            erase_after = user.deletion_requested_at + self._settings.deletion_grace_days * 86400
+            raise ApiError(
+                403,
+                "account_pending_deletion",
+                "this account is to be deleted; until "
+                f"{datetime.fromtimestamp(erase_after, UTC):%Y-%m-%d %H:%M} UTC the deletion can "
+                "be cancelled (POST /api/v1/accounts/cancel-deletion with the same login and "
+                "password), after that it is erased",
+            )
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        now = self._clock()
+        session = await self._store.create_session(
+            user.id,
+            hash_token(token),
+            now,
+            now + self._settings.session_absolute_seconds,
+            user_agent[:200] if user_agent else None,
+            address,
+        )
+        return NewSession(token, session)
+
+    async def check_credentials(
+        self, login: object, password: object, address: str | None
+    ) -> UserRecord:
+        """The account `login` names if `password` is its password; throttled like login."""
         errors = {}
         if not isinstance(login, str) or not login.strip():
             errors["login"] = "required"
@@ -117,17 +146,7 @@ class AccountService:
         if not matched or user is None:
             self._throttle.record_failure(*keys)
             raise ApiError(401, "invalid_credentials", "wrong login or password")
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        now = self._clock()
-        session = await self._store.create_session(
-            user.id,
-            hash_token(token),
-            now,
-            now + self._settings.session_absolute_seconds,
-            user_agent[:200] if user_agent else None,
-            address,
-        )
-        return NewSession(token, session)
+        return user
 
     async def authenticate(self, token: str) -> Caller | None:
         session = await self._store.touch_session(
@@ -161,6 +180,15 @@ class AccountService:
             raise _conflict(exc) from exc
         if user is None:
             raise ApiError(404, "not_found", "no such account")
+        return user
+
+    async def reauthenticate(self, caller: Caller, password: object) -> UserRecord:
+        """The caller's account if `password` is its password (before a grave action)."""
+        if not isinstance(password, str) or not password:
+            raise validation_failed({"password": "required"})
+        user = await self.profile(caller)
+        if not await self._hashing.verify(user.password_hash, password[:1024]):
+            raise ApiError(403, "wrong_password", "the password is not right")
         return user
 
     async def change_password(self, caller: Caller, current: object, new: object) -> None:

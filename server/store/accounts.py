@@ -35,6 +35,7 @@ class UserRecord:
     password_hash: str
     created_at: float
     updated_at: float
+    deletion_requested_at: float | None = None  # set while the account is pending deletion
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def _user(row: sqlcipher3.Row | None) -> UserRecord | None:
         password_hash=row["password_hash"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        deletion_requested_at=row["deletion_requested_at"],
     )
 
 

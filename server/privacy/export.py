@@ -1,0 +1,186 @@
+"""A user's data export: every file of their data in one ZIP, at most once per ten minutes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from server.accounts.service import Caller
+from server.errors import ApiError
+from server.privacy.csv_safety import neutralise
+from server.store.export import CONTACT_COLUMNS, ExportRows, ExportStore
+
+EXPORT_INTERVAL_SECONDS = 600.0
+
+README = """\
+Your data from this Podium server
+=================================
+
+Exported {exported_at} for the account "{username}".
+
+profile.json        your profile: every field you gave, when the account was made and last
+                    changed, your public profile settings and any staff roles you hold.
+consents.json       every consent you gave or withdrew (newsletter, usage statistics,
+                    testimonial publication, organiser contact): when, which policy version
+                    was in force and where you did it (app, web or e-mail).
+sessions.json       the devices logged in to your account: when each session started, was
+                    last used and expires, its user agent and network address. Session tokens
+                    are never included.
+meetings.json       the meetings you organise, with the participants and the chat Podium
+                    keeps for them (you hold these as the organiser).
+chat.json           every chat message you sent, in any meeting.
+contacts.csv        your address book. Cells that a spreadsheet would run as a formula start
+                    with an apostrophe.
+audit.json          every time a member of staff read your data: when, who, in which role,
+                    why, and which fields.
+testimonials.json   the testimonials you wrote, and whether they were approved or withdrawn.
+policy.json         the privacy policy versions you accepted, and when.
+
+Times are UTC (ISO 8601). Passwords are stored only as one-way hashes and are never exported.
+"""
+
+
+def iso(timestamp: float | None) -> str | None:
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds").replace(
+        "+00:00", "Z"
+    )
+
+
+def _times(row: dict[str, Any], *names: str) -> dict[str, Any]:
+    for name in names:
+        if name in row:
+            row[name] = iso(row[name])
+    return row
+
+
+def _write_json_list(archive: zipfile.ZipFile, name: str, items: Iterable[Any]) -> None:
+    """Write a JSON array one item at a time, so no list is built in memory."""
+    with archive.open(name, "w") as raw, io.TextIOWrapper(raw, encoding="utf-8") as out:
+        out.write("[")
+        for index, item in enumerate(items):
+            out.write(",\n  " if index else "\n  ")
+            out.write(json.dumps(item, ensure_ascii=False))
+        out.write("\n]\n")
+
+
+def _write_json(archive: zipfile.ZipFile, name: str, value: Any) -> None:
+    archive.writestr(name, json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def _profile(rows: ExportRows) -> dict[str, Any]:
+    profile = _times(rows.profile() or {}, "created_at", "updated_at", "deletion_requested_at")
+    public = rows.public_profile()
+    profile["public_profile"] = (
+        {
+            "enabled": bool(public["enabled"]),
+            "fields": json.loads(public["fields"]),
+            "bio": public["bio"],
+            "updated_at": iso(public["updated_at"]),
+        }
+        if public
+        else {"enabled": False, "fields": [], "bio": None}
+    )
+    profile["staff_roles"] = [_times(r, "granted_at") for r in rows.staff_roles()]
+    return profile
+
+
+def _consents(rows: ExportRows) -> Iterator[dict[str, Any]]:
+    for event in rows.consent_events():
+        event["granted"] = bool(event["granted"])
+        yield _times(event, "at")
+
+
+def _meetings(rows: ExportRows) -> Iterator[dict[str, Any]]:
+    for meeting in list(rows.meetings()):  # a cursor per meeting is opened below
+        _times(meeting, "created_at", "ended_at")
+        meeting["participants"] = [
+            _times(p, "first_message_at") for p in rows.participants_of(meeting["id"])
+        ]
+        meeting["chat"] = [_times(m, "sent_at") for m in rows.chat_of(meeting["id"])]
+        yield meeting
+
+
+def _write_contacts(archive: zipfile.ZipFile, rows: ExportRows) -> None:
+    with archive.open("contacts.csv", "w") as raw, io.TextIOWrapper(
+        raw, encoding="utf-8", newline=""
+    ) as out:
+        writer = csv.writer(out)
+        writer.writerow(CONTACT_COLUMNS)
+        for contact in rows.contacts():
+            _times(contact, "created_at", "updated_at")
+            writer.writerow(
+                [neutralise(str(contact[c])) if contact[c] is not None else "" for c in
+                 CONTACT_COLUMNS]
+            )
+
+
+def build_zip(rows: ExportRows, target: IO[bytes], now: float) -> None:
+    """Write every file of the export into `target`; runs on the database thread."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        profile = _profile(rows)
+        _write_json(archive, "profile.json", profile)
+        _write_json_list(archive, "consents.json", _consents(rows))
+        _write_json_list(
+            archive,
+            "sessions.json",
+            (_times(s, "created_at", "last_used_at", "expires_at") for s in rows.sessions()),
+        )
+        _write_json_list(archive, "meetings.json", _meetings(rows))
+        _write_json_list(archive, "chat.json", (_times(m, "sent_at") for m in rows.chat_sent()))
+        _write_contacts(archive, rows)
+        _write_json_list(archive, "audit.json", (_times(a, "at") for a in rows.audit()))
+        _write_json_list(
+            archive,
+            "testimonials.json",
+            (_times(t, "created_at", "approved_at", "withdrawn_at") for t in rows.testimonials()),
+        )
+        _write_json_list(
+            archive,
+            "policy.json",
+            (_times(p, "accepted_at", "effective_at") for p in rows.policy_acceptances()),
+        )
+        archive.writestr(
+            "README.txt",
+            README.format(exported_at=iso(now), username=profile.get("username", "")),
+        )
+
+
+class ExportService:
+    def __init__(self, store: ExportStore, clock: Callable[[], float]):
+        self._store = store
+        self._clock = clock
+
+    async def export(self, caller: Caller) -> io.BytesIO:
+        """The caller's ZIP, positioned at its start.
+
+        Rows stream from the database into the compressor, so only the compressed ZIP is held,
+        and in memory: the plaintext of an export is never written to disk.
+        """
+        now = self._clock()
+        wait = await self._store.claim(caller.user_id, now, EXPORT_INTERVAL_SECONDS)
+        if wait > 0:
+            seconds = max(1, math.ceil(wait))
+            raise ApiError(
+                429,
+                "export_too_soon",
+                f"one export per {int(EXPORT_INTERVAL_SECONDS // 60)} minutes; "
+                f"try again in {seconds} seconds",
+                headers={"Retry-After": str(seconds)},
+            )
+        target = io.BytesIO()
+        try:
+            await self._store.read(caller.user_id, lambda rows: build_zip(rows, target, now))
+        except BaseException:
+            target.close()
+            await self._store.release(caller.user_id, now)
+            raise
+        target.seek(0)
+        return target
