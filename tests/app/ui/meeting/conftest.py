@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import select
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -59,3 +63,31 @@ def observer(qtbot: QtBot) -> Iterator[Observer]:
     seen = Observer()
     yield seen
     run(qtbot, seen.leave())
+
+
+@pytest.fixture
+def x_display(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A real X server (Xvfb, one 1280 × 720 screen) for screen capture; Qt stays offscreen."""
+    binary = shutil.which("Xvfb")
+    if binary is None:
+        pytest.skip("Xvfb is not installed")
+    read_end, write_end = os.pipe()
+    command = [binary, "-displayfd", str(write_end), "-nolisten", "tcp", "-noreset"]
+    server = subprocess.Popen(
+        [*command, "-screen", "0", "1280x720x24"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        ready, _, _ = select.select([read_end], [], [], 15)
+        number = os.read(read_end, 16).decode().strip() if ready else ""
+        assert number.isdigit(), "Xvfb did not start"
+        monkeypatch.setenv("DISPLAY", f":{number}")
+        monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(10)
+        os.close(read_end)

@@ -175,3 +175,29 @@ def test_this_machines_devices_or_their_absence_are_shown(
     assert not page.missing.isVisible()
     vm.leave()
     wait_page(qtbot, window, Page.HOME)
+
+
+def test_share_a_real_screen(
+    qtbot: QtBot, host_window: HostWindow, observer: Observer, x_display: str
+) -> None:
+    devices, player_factory = default_media()  # real MediaDevices: screens through mss
+    window = host_window(devices, player_factory)
+    vm = window.vm.meeting
+    vm.start("Real screen")
+    wait_page(qtbot, window, Page.MEETING)
+    page = meeting_page(window)
+    assert page.toolbar.action("share").isEnabled()
+    run(qtbot, observer.join(server_url(window), "grace", vm.join_code))
+
+    click(qtbot, page.toolbar.buttons["share"])
+    dialog = page.share_dialog
+    assert dialog is not None
+    wait_for(qtbot, lambda: dialog.screens.count() == 1)
+    item = dialog.screens.item(0)
+    assert "1280 × 720" in item.text() and not item.icon().isNull()  # a real thumbnail
+    click(qtbot, dialog.share)
+    wait_for(qtbot, lambda: observer.frames[(vm.you, "screen")] > 3)
+    assert page.sharing.isVisible()
+    click(qtbot, page.toolbar.buttons["share"])  # the same button stops sharing
+    wait_for(qtbot, lambda: not observer.sees(ADA).screen)  # type: ignore[union-attr]
+    wait_for(qtbot, lambda: not vm.controls.local.is_open("screen"))
