@@ -12,9 +12,10 @@ from server.accounts.fields import FieldPolicy
 from server.accounts.passwords import PasswordHashing, PasswordRules, load_common_passwords
 from server.accounts.service import AccountService
 from server.accounts.throttle import LoginThrottle
-from server.http import accounts, meetings, meta, signaling
+from server.contacts.service import ContactService
+from server.http import accounts, contacts, meetings, meta, signaling
 from server.http.middlewares import bearer_auth, json_errors, security_headers
-from server.keys import ACCOUNTS, DATABASE, MEETINGS, SETTINGS, SIGNALING
+from server.keys import ACCOUNTS, CONTACTS, DATABASE, MEETINGS, SETTINGS, SIGNALING
 from server.meetings.service import MeetingService
 from server.resources import resources_dir
 from server.rooms.registry import RoomRegistry
@@ -22,6 +23,7 @@ from server.settings import Settings
 from server.sfu.sfu import SfuEngine
 from server.signaling.connection import Services
 from server.store.accounts import AccountStore
+from server.store.contacts import ContactStore
 from server.store.database import Database
 from server.store.keystore import database_path, load_or_create_key
 from server.store.meetings import MeetingStore
@@ -39,6 +41,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
     app.add_routes(accounts.routes)
     app.add_routes(meetings.routes)
     app.add_routes(signaling.routes)
+    app.add_routes(contacts.routes)
 
     async def store(app: web.Application) -> AsyncIterator[None]:
         key = load_or_create_key(settings.data_dir, use_keyring=settings.key_source == "auto")
@@ -75,5 +78,12 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
         await rooms.close()
         await engine.close()
 
+    async def people_features(app: web.Application) -> AsyncIterator[None]:
+        # Address book, public profiles, testimonials: nothing to start or stop.
+        db = app[DATABASE]
+        app[CONTACTS] = ContactService(ContactStore(db), clock)
+        yield
+
     app.cleanup_ctx.extend([store, account_service, meetings_and_media])
+    app.cleanup_ctx.append(people_features)
     return app

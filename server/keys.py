@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from server.accounts.service import AccountService, Caller
+from server.contacts.service import ContactService
 from server.meetings.service import MeetingService
 from server.settings import Settings
 from server.signaling.connection import Services
@@ -15,6 +16,7 @@ DATABASE = web.AppKey("database", Database)
 ACCOUNTS = web.AppKey("accounts", AccountService)
 MEETINGS = web.AppKey("meetings", MeetingService)
 SIGNALING = web.AppKey("signaling", Services)
+CONTACTS = web.AppKey("contacts", ContactService)
 
 # Set on the request by the auth middleware for handlers marked with @authenticated.
 CALLER = web.RequestKey("caller", Caller)
