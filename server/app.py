@@ -13,10 +13,26 @@ from server.accounts.passwords import PasswordHashing, PasswordRules, load_commo
 from server.accounts.service import AccountService
 from server.accounts.throttle import LoginThrottle
 from server.contacts.service import ContactService
-from server.http import accounts, contacts, meetings, meta, signaling
+from server.http import accounts, consents, contacts, meetings, meta, policy, signaling, unsubscribe
 from server.http.middlewares import bearer_auth, json_errors, security_headers
-from server.keys import ACCOUNTS, CONTACTS, DATABASE, MEETINGS, SETTINGS, SIGNALING
+from server.keys import (
+    ACCOUNTS,
+    CONSENTS,
+    CONTACTS,
+    DATABASE,
+    MAIL,
+    MAIL_SENDER,
+    MEETINGS,
+    POLICY,
+    SETTINGS,
+    SIGNALING,
+)
+from server.mail.links import configured_base_url
+from server.mail.outbox import Outbox
+from server.mail.sender import MailSender, Relay
 from server.meetings.service import MeetingService
+from server.privacy.consents import ConsentService
+from server.privacy.policy import PolicyService
 from server.resources import resources_dir
 from server.rooms.registry import RoomRegistry
 from server.settings import Settings
@@ -27,6 +43,7 @@ from server.store.contacts import ContactStore
 from server.store.database import Database
 from server.store.keystore import database_path, load_or_create_key
 from server.store.meetings import MeetingStore
+from server.store.outbox import OutboxStore
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +58,9 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
     app.add_routes(accounts.routes)
     app.add_routes(meetings.routes)
     app.add_routes(signaling.routes)
+    app.add_routes(consents.routes)
+    app.add_routes(policy.routes)
+    app.add_routes(unsubscribe.routes)
     app.add_routes(contacts.routes)
 
     async def store(app: web.Application) -> AsyncIterator[None]:
@@ -84,6 +104,18 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
         app[CONTACTS] = ContactService(ContactStore(db), clock)
         yield
 
-    app.cleanup_ctx.extend([store, account_service, meetings_and_media])
+    async def mail_and_consent(app: web.Application) -> AsyncIterator[None]:
+        outbox_store = OutboxStore(app[DATABASE])
+        outbox = Outbox(outbox_store, clock)
+        sender = MailSender(outbox_store, outbox, Relay.from_settings(settings), clock)
+        app[MAIL] = outbox
+        app[MAIL_SENDER] = sender
+        app[CONSENTS] = ConsentService(app[DATABASE], outbox, clock, configured_base_url(settings))
+        app[POLICY] = PolicyService(app[DATABASE], outbox, clock)
+        sender.start()
+        yield
+        await sender.stop()
+
+    app.cleanup_ctx.extend([store, mail_and_consent, account_service, meetings_and_media])
     app.cleanup_ctx.append(people_features)
     return app

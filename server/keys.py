@@ -6,7 +6,11 @@ from aiohttp import web
 
 from server.accounts.service import AccountService, Caller
 from server.contacts.service import ContactService
+from server.mail.outbox import Outbox
+from server.mail.sender import MailSender
 from server.meetings.service import MeetingService
+from server.privacy.consents import ConsentService
+from server.privacy.policy import PolicyService
 from server.settings import Settings
 from server.signaling.connection import Services
 from server.store.database import Database
@@ -16,6 +20,10 @@ DATABASE = web.AppKey("database", Database)
 ACCOUNTS = web.AppKey("accounts", AccountService)
 MEETINGS = web.AppKey("meetings", MeetingService)
 SIGNALING = web.AppKey("signaling", Services)
+MAIL = web.AppKey("mail", Outbox)  # await app[MAIL].enqueue(...): see server/mail/outbox.py
+MAIL_SENDER = web.AppKey("mail_sender", MailSender)
+CONSENTS = web.AppKey("consents", ConsentService)
+POLICY = web.AppKey("policy", PolicyService)
 CONTACTS = web.AppKey("contacts", ContactService)
 
 # Set on the request by the auth middleware for handlers marked with @authenticated.

@@ -6,14 +6,18 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from server.admin import info
+from server.admin import info, publish_policy, send_newsletter
 from server.admin.command import AdminCommand, AdminContext
 from server.settings import Settings
 from server.store.database import Database
 from server.store.keystore import database_path, load_or_create_key
 
 # Each admin command module exports COMMAND; list it here to make it available.
-COMMANDS: tuple[AdminCommand, ...] = (info.COMMAND,)
+COMMANDS: tuple[AdminCommand, ...] = (
+    info.COMMAND,
+    publish_policy.COMMAND,
+    send_newsletter.COMMAND,
+)
 
 
 def add_admin_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from server.http.json_body import read_json_object
 from server.http.middlewares import authenticated
-from server.keys import ACCOUNTS, caller_of
+from server.keys import ACCOUNTS, POLICY, caller_of
 from server.store.accounts import UserRecord
 
 routes = web.RouteTableDef()
@@ -34,6 +34,7 @@ async def field_policy(request: web.Request) -> web.Response:
 async def register(request: web.Request) -> web.Response:
     data = await read_json_object(request)
     user = await request.app[ACCOUNTS].register(data)
+    await request.app[POLICY].record_registration(user.id)  # the policy version in force now
     return web.json_response(profile_json(user), status=201)
 
 

@@ -32,6 +32,7 @@ CREATE TABLE outbox (
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at REAL NOT NULL,
     sent_at REAL,
+    failed_at REAL,  -- gave up after the last retry; kept, never deleted
     last_error TEXT
 );
 CREATE INDEX outbox_due ON outbox(sent_at, next_attempt_at);

@@ -1,0 +1,120 @@
+"""SQL for privacy policy versions and each user's acceptances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlcipher3
+
+
+@dataclass(frozen=True)
+class PolicyRecord:
+    version: str
+    effective_at: float
+    summary: str
+    published_at: float
+    announced_at: float | None
+
+
+def _policy(row: sqlcipher3.Row | None) -> PolicyRecord | None:
+    if row is None:
+        return None
+    return PolicyRecord(
+        row["version"],
+        row["effective_at"],
+        row["summary"],
+        row["published_at"],
+        row["announced_at"],
+    )
+
+
+_COLUMNS = "version, effective_at, summary, published_at, announced_at"
+
+
+def insert_policy(
+    conn: sqlcipher3.Connection, version: str, effective_at: float, summary: str, now: float
+) -> bool:
+    """Store a new version; False when that version exists already (versions are unique)."""
+    try:
+        conn.execute(
+            "INSERT INTO policy_versions (version, effective_at, summary, published_at)"
+            " VALUES (?, ?, ?, ?)",
+            (version, effective_at, summary, now),
+        )
+    except sqlcipher3.IntegrityError:
+        return False
+    return True
+
+
+def mark_policy_announced(conn: sqlcipher3.Connection, version: str, now: float) -> None:
+    conn.execute("UPDATE policy_versions SET announced_at = ? WHERE version = ?", (now, version))
+
+
+def policy_in_force(conn: sqlcipher3.Connection, now: float) -> PolicyRecord | None:
+    """The version that took effect last, by `now`."""
+    return _policy(
+        conn.execute(
+            f"SELECT {_COLUMNS} FROM policy_versions WHERE effective_at <= ?"
+            " ORDER BY effective_at DESC, published_at DESC LIMIT 1",
+            (now,),
+        ).fetchone()
+    )
+
+
+def upcoming_policy(conn: sqlcipher3.Connection, now: float) -> PolicyRecord | None:
+    """The next version to take effect after `now`."""
+    return _policy(
+        conn.execute(
+            f"SELECT {_COLUMNS} FROM policy_versions WHERE effective_at > ?"
+            " ORDER BY effective_at, published_at DESC LIMIT 1",
+            (now,),
+        ).fetchone()
+    )
+
+
+def policy_by_version(conn: sqlcipher3.Connection, version: str) -> PolicyRecord | None:
+    return _policy(
+        conn.execute(
+            f"SELECT {_COLUMNS} FROM policy_versions WHERE version = ?", (version,)
+        ).fetchone()
+    )
+
+
+def record_acceptance(
+    conn: sqlcipher3.Connection, user_id: int, version: str, now: float, source: str
+) -> None:
+    """Record that the user accepted `version`; accepting it again keeps the first time."""
+    conn.execute(
+        "INSERT OR IGNORE INTO policy_acceptances (user_id, version, accepted_at, source)"
+        " VALUES (?, ?, ?, ?)",
+        (user_id, version, now, source),
+    )
+
+
+def latest_accepted_policy(conn: sqlcipher3.Connection, user_id: int) -> PolicyRecord | None:
+    """Of the versions this user accepted, the one that takes (or took) effect last."""
+    return _policy(
+        conn.execute(
+            "SELECT p.version, p.effective_at, p.summary, p.published_at, p.announced_at"
+            " FROM policy_acceptances a JOIN policy_versions p ON p.version = a.version"
+            " WHERE a.user_id = ? ORDER BY p.effective_at DESC, p.published_at DESC LIMIT 1",
+            (user_id,),
+        ).fetchone()
+    )
+
+
+@dataclass(frozen=True)
+class PolicyAcceptance:
+    version: str
+    accepted_at: float
+    source: str
+
+
+def policy_acceptances(conn: sqlcipher3.Connection, user_id: int) -> list[PolicyAcceptance]:
+    """Every version this user accepted, in the order they did."""
+    rows = conn.execute(
+        "SELECT version, accepted_at, source FROM policy_acceptances WHERE user_id = ?"
+        " ORDER BY accepted_at, version",
+        (user_id,),
+    ).fetchall()
+    return [PolicyAcceptance(row["version"], row["accepted_at"], row["source"]) for row in rows]
