@@ -121,6 +121,8 @@ class VideoGrid(QWidget):
     def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex, *_roles: object) -> None:
         for row in range(top.row(), bottom.row() + 1):
             self._refresh(row)
+        if self.overflow.isVisible():
+            self._layout()  # a hidden speaker takes the last visible place
 
     def _refresh(self, row: int) -> None:
         index = self._model.index(row)
