@@ -257,7 +257,8 @@ class AppViewModel(QObject):
             self._go(Page.MEETING)
 
     def _on_meeting_ended(self, message: str) -> None:
-        if self._page != Page.MEETING:
+        # "" is a quiet ending (logging out, quitting): whoever ended it decides what follows.
+        if self._page != Page.MEETING or not message:
             return
         self.home.load()
         self.home.show_status(message)

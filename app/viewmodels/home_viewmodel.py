@@ -51,6 +51,8 @@ class HomeViewModel(FormViewModel):
     @asyncSlot()
     async def load(self) -> None:
         """Fetch the meetings you host."""
+        if not self._account.logged_in:
+            return
         self._set_busy(True)
         try:
             meetings = await self._account.api.my_meetings()

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from app.bootstrap import build_window, run_window
 from app.core.paths import AppPaths
 from app.ui.home_page import HomePage
 from app.ui.main_window import MainWindow
 from app.viewmodels.app_viewmodel import Page
 from app.viewmodels.synthetic_devices import SyntheticDevices
-from tests.app.ui.conftest import OpenWindow, wait_for, wait_page
+from tests.app.ui.conftest import WAIT_MS, OpenWindow, wait_for, wait_page
 from tests.app.ui.helpers import click
 from tests.app.ui.meeting.conftest import HostWindow
 from tests.app.ui.meeting.support import log_in, meeting_page, server_url
@@ -104,3 +106,27 @@ def test_only_hosts_get_host_actions_and_they_work(
     assert isinstance(host_home, HomePage)
     assert host_home.status.text() == "The host ended the meeting for everyone."
     wait_for(qtbot, lambda: host_home.meetings.model().index(0, 3).data() == "Ended")
+
+
+def test_closing_the_app_leaves_the_meeting_at_once(
+    qtbot: QtBot, host_window: HostWindow, qt_loop: object, tmp_path: Path
+) -> None:
+    host = host_window()
+    host.vm.meeting.start("Goodbye")
+    wait_page(qtbot, host, Page.MEETING)
+    guest = build_window(
+        AppPaths(tmp_path / "g-data", tmp_path / "g-config"),
+        server_url(host),
+        media=(SyntheticDevices(), None),
+    )
+    qtbot.addWidget(guest)
+    running = asyncio.ensure_future(run_window(guest, handle_signals=False))
+    log_in(qtbot, guest, "grace")
+    guest.vm.meeting.join(host.vm.meeting.join_code)
+    wait_page(qtbot, guest, Page.MEETING)
+    wait_for(qtbot, lambda: host.vm.meeting.participants.rowCount() == 2)
+
+    guest.close()  # the app quits: it says goodbye rather than vanish for 30 s
+    qtbot.waitUntil(running.done, timeout=WAIT_MS)
+    running.result()
+    wait_for(qtbot, lambda: host.vm.meeting.participants.rowCount() == 1)
