@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -13,26 +14,48 @@ from server.accounts.passwords import PasswordHashing, PasswordRules, load_commo
 from server.accounts.service import AccountService
 from server.accounts.throttle import LoginThrottle
 from server.contacts.service import ContactService
-from server.http import accounts, consents, contacts, meetings, meta, policy, signaling, unsubscribe
+from server.http import (
+    accounts,
+    consents,
+    contacts,
+    deletion,
+    export,
+    meetings,
+    meta,
+    policy,
+    signaling,
+    staff,
+    statistics,
+    unsubscribe,
+)
 from server.http.middlewares import bearer_auth, json_errors, security_headers
+from server.http.statistics import usage_statistics
 from server.keys import (
     ACCOUNTS,
     CONSENTS,
     CONTACTS,
     DATABASE,
+    DELETION,
+    EXPORTS,
     MAIL,
     MAIL_SENDER,
     MEETINGS,
     POLICY,
     SETTINGS,
     SIGNALING,
+    STAFF,
+    STATISTICS,
 )
 from server.mail.links import configured_base_url
 from server.mail.outbox import Outbox
 from server.mail.sender import MailSender, Relay
 from server.meetings.service import MeetingService
 from server.privacy.consents import ConsentService
+from server.privacy.deletion import DeletionService
+from server.privacy.export import ExportService
 from server.privacy.policy import PolicyService
+from server.privacy.staff import StaffService
+from server.privacy.statistics import Statistics
 from server.resources import resources_dir
 from server.rooms.registry import RoomRegistry
 from server.settings import Settings
@@ -41,16 +64,20 @@ from server.signaling.connection import Services
 from server.store.accounts import AccountStore
 from server.store.contacts import ContactStore
 from server.store.database import Database
+from server.store.deletion import DeletionStore
+from server.store.export import ExportStore
 from server.store.keystore import database_path, load_or_create_key
 from server.store.meetings import MeetingStore
 from server.store.outbox import OutboxStore
+from server.store.staff import StaffStore
+from server.store.statistics import StatisticsStore
 
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> web.Application:
     app = web.Application(
-        middlewares=[security_headers, json_errors, bearer_auth],
+        middlewares=[security_headers, json_errors, bearer_auth, usage_statistics],
         client_max_size=settings.max_body_bytes,
     )
     app[SETTINGS] = settings
@@ -58,6 +85,10 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
     app.add_routes(accounts.routes)
     app.add_routes(meetings.routes)
     app.add_routes(signaling.routes)
+    app.add_routes(export.routes)
+    app.add_routes(deletion.routes)
+    app.add_routes(staff.routes)
+    app.add_routes(statistics.routes)
     app.add_routes(consents.routes)
     app.add_routes(policy.routes)
     app.add_routes(unsubscribe.routes)
@@ -116,6 +147,25 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
         yield
         await sender.stop()
 
-    app.cleanup_ctx.extend([store, mail_and_consent, account_service, meetings_and_media])
+    async def privacy_rights(app: web.Application) -> AsyncIterator[None]:
+        db = app[DATABASE]
+        app[EXPORTS] = ExportService(ExportStore(db), clock)
+        deleter = DeletionService(DeletionStore(db), db, app[ACCOUNTS], app[MAIL], settings, clock)
+        app[DELETION] = deleter
+        app[STAFF] = StaffService(StaffStore(db), clock)
+        usage = Statistics(StatisticsStore(db), settings.statistics_enabled, clock)
+        app[STATISTICS] = usage
+        tasks = [asyncio.create_task(deleter.purge_periodically())]
+        if usage.enabled:
+            tasks.append(asyncio.create_task(usage.flush_periodically()))
+        yield
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await usage.flush()
+
+    app.cleanup_ctx.extend(
+        [store, mail_and_consent, account_service, meetings_and_media, privacy_rights]
+    )
     app.cleanup_ctx.append(people_features)
     return app

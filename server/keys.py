@@ -10,7 +10,11 @@ from server.mail.outbox import Outbox
 from server.mail.sender import MailSender
 from server.meetings.service import MeetingService
 from server.privacy.consents import ConsentService
+from server.privacy.deletion import DeletionService
+from server.privacy.export import ExportService
 from server.privacy.policy import PolicyService
+from server.privacy.staff import StaffService
+from server.privacy.statistics import Statistics
 from server.settings import Settings
 from server.signaling.connection import Services
 from server.store.database import Database
@@ -20,6 +24,10 @@ DATABASE = web.AppKey("database", Database)
 ACCOUNTS = web.AppKey("accounts", AccountService)
 MEETINGS = web.AppKey("meetings", MeetingService)
 SIGNALING = web.AppKey("signaling", Services)
+EXPORTS = web.AppKey("exports", ExportService)
+DELETION = web.AppKey("deletion", DeletionService)
+STAFF = web.AppKey("staff", StaffService)
+STATISTICS = web.AppKey("statistics", Statistics)
 MAIL = web.AppKey("mail", Outbox)  # await app[MAIL].enqueue(...): see server/mail/outbox.py
 MAIL_SENDER = web.AppKey("mail_sender", MailSender)
 CONSENTS = web.AppKey("consents", ConsentService)

@@ -244,7 +244,10 @@ class MeetingViewModel(QObject):
         try:
             sources = await self.controls.prepare()
             await call.connect()
-            joined = await call.join(code, sources)
+            wanted = {"microphone": self.join_with_mic, "camera": self.join_with_camera}
+            # Sources not wanted yet are published switched off, so no one sees them flicker on.
+            off = {source for source in sources if not wanted.get(source, False)}
+            joined = await call.join(code, sources, start_off=off)
         except CONNECT_ERRORS as exc:
             self._call = None
             await self.controls.stop()
@@ -272,13 +275,7 @@ class MeetingViewModel(QObject):
 
     async def _watch(self, call: Call) -> None:
         """Wait for the call's event stream to end: removed, meeting ended, or connection lost."""
-        waiter = getattr(call, "wait_closed", None)
-        if callable(waiter):
-            await waiter()
-        else:
-            events = getattr(call, "_events_task", None)
-            if events is not None:
-                await asyncio.wait({events})
+        await call.wait_closed()
         if self._call is call and self._state == MeetingState.IN_MEETING:
             reason = call.state.removed_reason
             await self._finish(removed_message(reason) if reason is not None else LOST)

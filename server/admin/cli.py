@@ -6,7 +6,14 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from server.admin import info, publish_policy, send_newsletter
+from server.admin import (
+    info,
+    pending_deletions,
+    publish_policy,
+    purge_deleted,
+    roles,
+    send_newsletter,
+)
 from server.admin.command import AdminCommand, AdminContext
 from server.settings import Settings
 from server.store.database import Database
@@ -17,6 +24,9 @@ COMMANDS: tuple[AdminCommand, ...] = (
     info.COMMAND,
     publish_policy.COMMAND,
     send_newsletter.COMMAND,
+    purge_deleted.COMMAND,
+    pending_deletions.COMMAND,
+    *roles.COMMANDS,
 )
 
 

@@ -49,8 +49,8 @@ Times are UTC (ISO 8601). Passwords are stored only as one-way hashes and are ne
 def iso(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
-    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds").replace(
-        "+00:00", "Z"
+    return (
+        datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     )
 
 
@@ -109,16 +109,19 @@ def _meetings(rows: ExportRows) -> Iterator[dict[str, Any]]:
 
 
 def _write_contacts(archive: zipfile.ZipFile, rows: ExportRows) -> None:
-    with archive.open("contacts.csv", "w") as raw, io.TextIOWrapper(
-        raw, encoding="utf-8", newline=""
-    ) as out:
+    with (
+        archive.open("contacts.csv", "w") as raw,
+        io.TextIOWrapper(raw, encoding="utf-8", newline="") as out,
+    ):
         writer = csv.writer(out)
         writer.writerow(CONTACT_COLUMNS)
         for contact in rows.contacts():
             _times(contact, "created_at", "updated_at")
             writer.writerow(
-                [neutralise(str(contact[c])) if contact[c] is not None else "" for c in
-                 CONTACT_COLUMNS]
+                [
+                    neutralise(str(contact[c])) if contact[c] is not None else ""
+                    for c in CONTACT_COLUMNS
+                ]
             )
 
 

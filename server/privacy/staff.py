@@ -15,13 +15,14 @@ REASON_MAX = 500
 # Ids are SQLite integers; anything larger cannot name a row.
 MAX_ID = 2**63 - 1
 
-# Field shown → the users column it comes from. "state" is derived from deletion_requested_at.
+# Field shown → the users column it comes from. "account_state" (active or pending_deletion) is
+# derived from deletion_requested_at; "state" is the profile's (postal) state.
 _SUPPORT = {
     "first_name": "first_name",
     "last_name": "last_name",
     "email": "email",
     "username": "username",
-    "state": "deletion_requested_at",
+    "account_state": "deletion_requested_at",
 }
 _BILLING = {
     "first_name": "first_name",
@@ -31,7 +32,7 @@ _BILLING = {
 _ADMIN = {
     **{column: column for column in PROFILE_COLUMNS},
     "created_at": "created_at",
-    "state": "deletion_requested_at",
+    "account_state": "deletion_requested_at",
 }
 ROLE_FIELDS: dict[str, dict[str, str]] = {"support": _SUPPORT, "billing": _BILLING, "admin": _ADMIN}
 
@@ -80,8 +81,8 @@ class StaffService:
         if read.values is None:
             raise _not_found()
         values = dict(read.values)
-        if "state" in values:
-            values["state"] = account_state(values["state"])
+        if "account_state" in values:
+            values["account_state"] = account_state(values["account_state"])
         return {"id": subject, "roles": sorted(read.roles), "fields": values}
 
     async def audit_of(self, caller: Caller) -> list[AuditEntry]:

@@ -18,11 +18,23 @@ from server.store.staff import audit_entries
 T = TypeVar("T")
 
 CONTACT_COLUMNS: tuple[str, ...] = (
-    "first_name", "last_name", "email", "phone", "company", "title", "notes", "created_at",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "company",
+    "title",
+    "notes",
+    "created_at",
     "updated_at",
 )
-_USER_COLUMNS = (*PROFILE_COLUMNS, "billing_address", "created_at", "updated_at",
-                 "deletion_requested_at")
+_USER_COLUMNS = (
+    *PROFILE_COLUMNS,
+    "billing_address",
+    "created_at",
+    "updated_at",
+    "deletion_requested_at",
+)
 
 
 class ExportRows:
@@ -37,13 +49,17 @@ class ExportRows:
             yield dict(zip(row.keys(), row, strict=True))
 
     def profile(self) -> dict[str, Any] | None:
-        return next(self._rows(f"SELECT id, {', '.join(_USER_COLUMNS)} FROM users WHERE id = ?"),
-                    None)
+        return next(
+            self._rows(f"SELECT id, {', '.join(_USER_COLUMNS)} FROM users WHERE id = ?"), None
+        )
 
     def public_profile(self) -> dict[str, Any] | None:
-        return next(self._rows(
-            "SELECT enabled, fields, bio, updated_at FROM public_profiles WHERE user_id = ?"
-        ), None)
+        return next(
+            self._rows(
+                "SELECT enabled, fields, bio, updated_at FROM public_profiles WHERE user_id = ?"
+            ),
+            None,
+        )
 
     def staff_roles(self) -> Iterator[dict[str, Any]]:
         return self._rows(

@@ -80,6 +80,4 @@ class StatisticsStore:
 
     async def consents(self, user_id: int) -> bool:
         """Whether a logged-in user's usage_statistics consent stands."""
-        return await self._db.run(
-            lambda conn: consent_granted(conn, user_id, "usage_statistics")
-        )
+        return await self._db.run(lambda conn: consent_granted(conn, user_id, "usage_statistics"))

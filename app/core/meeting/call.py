@@ -218,6 +218,11 @@ class Call:
 
     # Events from the server
 
+    async def wait_closed(self) -> None:
+        """Return when the server's events end: removed, meeting ended, or connection lost."""
+        if self._events_task is not None:
+            await asyncio.wait({self._events_task})
+
     async def _handle_events(self) -> None:
         async for message in self._signaling.events():
             try:
@@ -225,7 +230,11 @@ class Call:
             except Exception:
                 log.exception("could not handle %s", type(message).__name__)
             for listener in list(self._listeners):
-                listener(message)
+                # One faulty listener must not stop the call for everyone else listening.
+                try:
+                    listener(message)
+                except Exception:
+                    log.exception("a listener failed on %s", type(message).__name__)
 
     async def _apply(self, message: Message) -> None:
         state = self.state
