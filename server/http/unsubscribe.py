@@ -20,11 +20,11 @@ def _label(result: LinkResult) -> str:
     return PURPOSE_LABELS.get(result.purpose or "", "these e-mails")
 
 
-def _form(action: str, button: str) -> str:
+def _form(action: str, button: str, one_click: bool = False) -> str:
     # The hidden field makes the button's POST the same as a mail client's one-click POST.
+    hidden = '<input type="hidden" name="List-Unsubscribe" value="One-Click">' if one_click else ""
     return (
-        f'<form method="post" action="{text(action)}">'
-        '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+        f'<form method="post" action="{text(action)}">{hidden}'
         f'<button type="submit">{text(button)}</button></form>'
     )
 
@@ -81,7 +81,7 @@ async def unsubscribe_page(request: web.Request) -> web.Response:
     return page(
         "Unsubscribe",
         f"<h1>Unsubscribe</h1><p>Press the button to stop {text(_label(result))}. It takes effect "
-        "at once.</p>" + _form(f"/unsubscribe/{token}", "Unsubscribe"),
+        "at once.</p>" + _form(f"/unsubscribe/{token}", "Unsubscribe", one_click=True),
     )
 
 
