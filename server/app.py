@@ -23,9 +23,12 @@ from server.http import (
     meetings,
     meta,
     policy,
+    public_pages,
+    public_profile,
     signaling,
     staff,
     statistics,
+    testimonials,
     unsubscribe,
 )
 from server.http.middlewares import bearer_auth, json_errors, security_headers
@@ -41,10 +44,12 @@ from server.keys import (
     MAIL_SENDER,
     MEETINGS,
     POLICY,
+    PUBLIC_PROFILES,
     SETTINGS,
     SIGNALING,
     STAFF,
     STATISTICS,
+    TESTIMONIALS,
 )
 from server.mail.links import configured_base_url
 from server.mail.outbox import Outbox
@@ -56,6 +61,7 @@ from server.privacy.export import ExportService
 from server.privacy.policy import PolicyService
 from server.privacy.staff import StaffService
 from server.privacy.statistics import Statistics
+from server.profiles.service import PublicProfileService
 from server.resources import resources_dir
 from server.rooms.registry import RoomRegistry
 from server.settings import Settings
@@ -69,8 +75,11 @@ from server.store.export import ExportStore
 from server.store.keystore import database_path, load_or_create_key
 from server.store.meetings import MeetingStore
 from server.store.outbox import OutboxStore
+from server.store.profiles import ProfileStore
 from server.store.staff import StaffStore
 from server.store.statistics import StatisticsStore
+from server.store.testimonials import TestimonialStore
+from server.testimonials.service import TestimonialService
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +102,9 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
     app.add_routes(policy.routes)
     app.add_routes(unsubscribe.routes)
     app.add_routes(contacts.routes)
+    app.add_routes(public_profile.routes)
+    app.add_routes(testimonials.routes)
+    app.add_routes(public_pages.routes)
 
     async def store(app: web.Application) -> AsyncIterator[None]:
         key = load_or_create_key(settings.data_dir, use_keyring=settings.key_source == "auto")
@@ -129,12 +141,6 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
         await rooms.close()
         await engine.close()
 
-    async def people_features(app: web.Application) -> AsyncIterator[None]:
-        # Address book, public profiles, testimonials: nothing to start or stop.
-        db = app[DATABASE]
-        app[CONTACTS] = ContactService(ContactStore(db), clock)
-        yield
-
     async def mail_and_consent(app: web.Application) -> AsyncIterator[None]:
         outbox_store = OutboxStore(app[DATABASE])
         outbox = Outbox(outbox_store, clock)
@@ -163,6 +169,14 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await usage.flush()
+
+    async def people_features(app: web.Application) -> AsyncIterator[None]:
+        # Address book, public profiles, testimonials: nothing to start or stop.
+        db = app[DATABASE]
+        app[CONTACTS] = ContactService(ContactStore(db), clock)
+        app[PUBLIC_PROFILES] = PublicProfileService(ProfileStore(db), clock)
+        app[TESTIMONIALS] = TestimonialService(TestimonialStore(db), clock)
+        yield
 
     app.cleanup_ctx.extend(
         [store, mail_and_consent, account_service, meetings_and_media, privacy_rights]

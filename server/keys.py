@@ -15,9 +15,11 @@ from server.privacy.export import ExportService
 from server.privacy.policy import PolicyService
 from server.privacy.staff import StaffService
 from server.privacy.statistics import Statistics
+from server.profiles.service import PublicProfileService
 from server.settings import Settings
 from server.signaling.connection import Services
 from server.store.database import Database
+from server.testimonials.service import TestimonialService
 
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
@@ -33,6 +35,8 @@ MAIL_SENDER = web.AppKey("mail_sender", MailSender)
 CONSENTS = web.AppKey("consents", ConsentService)
 POLICY = web.AppKey("policy", PolicyService)
 CONTACTS = web.AppKey("contacts", ContactService)
+PUBLIC_PROFILES = web.AppKey("public_profiles", PublicProfileService)
+TESTIMONIALS = web.AppKey("testimonials", TestimonialService)
 
 # Set on the request by the auth middleware for handlers marked with @authenticated.
 CALLER = web.RequestKey("caller", Caller)

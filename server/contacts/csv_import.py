@@ -22,6 +22,7 @@ MAX_ROWS = 10_000
 # Blank lines are skipped without counting, but not without end.
 MAX_RECORDS = 4 * MAX_ROWS
 PREVIEW_ROWS = 20
+MAX_MAPPING = 500
 MAX_REPORTED_ERRORS = 200
 _DELIMITERS = (",", ";", "\t")
 
@@ -139,6 +140,8 @@ def parse_mapping(spec: str | None) -> dict[str, str]:
     mapping: dict[str, str] = {}
     if not spec:
         return mapping
+    if len(spec) > MAX_MAPPING:
+        raise _bad_mapping(f"at most {MAX_MAPPING} characters")
     for item in spec.split(","):
         header, sep, target = item.rpartition(":")
         target = target.strip()

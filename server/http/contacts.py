@@ -73,13 +73,16 @@ async def _read_multipart(request: web.Request) -> bytes:
     try:
         reader = MultipartReader(request.headers, request.content)
         files: list[bytes] = []
+        # The file may take MAX_BYTES; all parts together only a little more.
+        budget = MAX_BYTES + MULTIPART_SLACK
         for _ in range(MAX_PARTS):
             part = await reader.next()
             if part is None:
                 break
             if not isinstance(part, BodyPartReader):
                 raise ApiError(400, "invalid_multipart", "nested multipart bodies are not read")
-            data = await _read_part(part, MAX_BYTES)
+            data = await _read_part(part, min(MAX_BYTES, budget))
+            budget -= len(data)
             if part.filename is not None or part.name == "file":
                 files.append(data)
         else:

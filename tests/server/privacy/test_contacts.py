@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 
+from server.keys import DATABASE
 from tests.server.conftest import bearer, login, register
+
+SERVER = Path(__file__).resolve().parents[3] / "server"
 
 BOB = {"username": "bob", "email": "bob@example.org", "first_name": "Bob"}
 
@@ -202,3 +207,25 @@ async def test_ids_out_of_range_are_simply_not_found(client: TestClient) -> None
     for path in ("/api/v1/contacts/0", f"/api/v1/contacts/{2**70}", "/api/v1/contacts/abc"):
         await error_of(await client.get(path, headers=alice), 404)
     await error_of(await client.patch(f"/api/v1/contacts/{2**64}", json={}, headers=alice), 404)
+
+
+async def test_podium_never_mails_a_contact(client: TestClient) -> None:
+    alice, _ = await two_users(client)
+    await create(client, alice, first_name="Ada", email="ada@example.org")
+    body = "first_name,email\nGrace,grace@navy.example\n"
+    response = await client.post(
+        "/api/v1/contacts/import", data=body, headers={**alice, "Content-Type": "text/csv"}
+    )
+    assert response.status == 200
+    recipients = await client.server.app[DATABASE].run(
+        lambda conn: [row[0] for row in conn.execute("SELECT recipient FROM outbox")]
+    )
+    assert not [r for r in recipients if "ada@" in r or "grace@" in r]
+    # Only the address book's own store and the owner's data export read the table: no mail
+    # code can find a contact's address. (Erasing rows elsewhere is fine; reading them is not.)
+    readers = sorted(
+        path.relative_to(SERVER).as_posix()
+        for path in SERVER.rglob("*.py")
+        if re.search(r"(?<!DELETE )\bFROM\s+contacts\b|\bJOIN\s+contacts\b", path.read_text())
+    )
+    assert readers == ["store/contacts.py", "store/export.py"]

@@ -1,0 +1,1 @@
+"""Testimonials: submitted with consent, approved by an admin, withdrawable at any time."""
