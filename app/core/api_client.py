@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 
+from app.core.contacts_data import Contact, ImportPreview, ImportResult
+from app.core.downloads import Download, Progress, save_stream
+from app.core.privacy_data import (
+    AuditEntry,
+    Consent,
+    ConsentEvent,
+    Consents,
+    PendingDeletion,
+    PolicyState,
+    PublicProfileSettings,
+    Testimonial,
+)
 from protocol.version import API_PREFIX
 
 # Codes for failures that never reached the server, so callers can tell them from server answers.
@@ -15,6 +29,9 @@ BAD_RESPONSE = "bad_response"
 
 # Keys of the profile object that are not editable personal fields.
 _PROFILE_META = ("id", "created_at")
+# Keys of an error object that ApiError holds as attributes; the rest goes to `details`.
+_ERROR_KEYS = ("code", "message", "fields")
+_DOWNLOAD_CHUNK = 64 * 1024
 
 
 class ApiError(Exception):
@@ -27,6 +44,7 @@ class ApiError(Exception):
         message: str,
         fields: dict[str, str] | None = None,
         retry_after: int | None = None,
+        details: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -34,6 +52,8 @@ class ApiError(Exception):
         self.message = message
         self.fields: dict[str, str] = dict(fields or {})
         self.retry_after = retry_after
+        # Other keys of the error object, e.g. `rows` of a rejected contacts import.
+        self.details: dict[str, Any] = dict(details or {})
 
     @property
     def unreachable(self) -> bool:
@@ -183,6 +203,114 @@ class ApiClient:
         data = await self._request("GET", "/meetings")
         return [MeetingSummary.from_json(item) for item in data.get("meetings", [])]
 
+    async def delete_account(self, password: str) -> PendingDeletion:
+        """Ask for the account's deletion; every session ends, this client's token too."""
+        data = await self._request("DELETE", "/me", {"password": password})
+        self.token = None
+        return PendingDeletion.from_json(data)
+
+    async def cancel_deletion(self, login: str, password: str) -> None:
+        """Keep an account pending deletion (there is no session while it is pending)."""
+        body = {"login": login, "password": password}
+        await self._request("POST", "/accounts/cancel-deletion", body, auth=False)
+
+    async def export_my_data(self, dest: Path, progress: Progress | None = None) -> Download:
+        """Stream the ZIP of all the member's data into dest (429 at most every 10 minutes)."""
+        return await self.download("/me/export", dest, progress)
+
+    async def audit(self) -> list[AuditEntry]:
+        """Every staff read of the member's data, oldest first."""
+        data = await self._request("GET", "/me/audit")
+        return [AuditEntry.from_json(item) for item in data.get("entries", [])]
+
+    async def consents(self) -> Consents:
+        """Every consent purpose's state and the history of changes."""
+        data = await self._request("GET", "/me/consents")
+        return Consents(
+            consents=[Consent.from_json(item) for item in data.get("consents", [])],
+            events=[ConsentEvent.from_json(item) for item in data.get("events", [])],
+        )
+
+    async def set_consent(self, purpose: str, granted: bool) -> Consent:
+        """Grant or withdraw; a newsletter grant only mails a confirmation link (pending)."""
+        data = await self._request("PUT", f"/me/consents/{purpose}", {"granted": granted})
+        return Consent.from_json(data)
+
+    async def my_policy(self) -> PolicyState:
+        """The policy in force, the version accepted, whether to ask, and the next one."""
+        return PolicyState.from_json(await self._request("GET", "/me/policy"))
+
+    async def accept_policy(self, version: str) -> PolicyState:
+        """Record that the member accepts a published policy version."""
+        return PolicyState.from_json(
+            await self._request("POST", "/me/policy/accept", {"version": version})
+        )
+
+    async def public_profile(self) -> PublicProfileSettings:
+        """The public profile settings (off until changed) and the page's path."""
+        return PublicProfileSettings.from_json(await self._request("GET", "/me/public-profile"))
+
+    async def set_public_profile(
+        self, enabled: bool, fields: list[str], bio: str | None
+    ) -> PublicProfileSettings:
+        """Turn the public page on or off and choose what it shows."""
+        body = {"enabled": enabled, "fields": list(fields), "bio": bio or None}
+        return PublicProfileSettings.from_json(
+            await self._request("PUT", "/me/public-profile", body)
+        )
+
+    async def my_testimonials(self) -> list[Testimonial]:
+        """The member's testimonials, newest first."""
+        data = await self._request("GET", "/me/testimonials")
+        return [Testimonial.from_json(item) for item in data.get("testimonials", [])]
+
+    async def submit_testimonial(self, body: str, display_name: str) -> Testimonial:
+        """Submit a testimonial with the member's consent to publish it."""
+        payload = {"body": body, "display_name": display_name, "consent": True}
+        return Testimonial.from_json(await self._request("POST", "/me/testimonials", payload))
+
+    async def withdraw_testimonial(self, testimonial_id: int) -> None:
+        """Withdraw a testimonial; it stops being shown at once."""
+        await self._request("DELETE", f"/me/testimonials/{testimonial_id}")
+
+    async def contacts(self, query: str = "") -> list[Contact]:
+        """The member's address book, by last name; `query` keeps matching contacts."""
+        params = {"q": query} if query else None
+        data = await self._request("GET", "/contacts", params=params)
+        return [Contact.from_json(item) for item in data.get("contacts", [])]
+
+    async def create_contact(self, values: dict[str, str | None]) -> Contact:
+        """Add a contact (a name or an e-mail address is needed)."""
+        return Contact.from_json(await self._request("POST", "/contacts", values))
+
+    async def update_contact(self, contact_id: int, changes: dict[str, str | None]) -> Contact:
+        """Change fields of a contact; None or "" clears one."""
+        return Contact.from_json(await self._request("PATCH", f"/contacts/{contact_id}", changes))
+
+    async def delete_contact(self, contact_id: int) -> None:
+        """Delete a contact."""
+        await self._request("DELETE", f"/contacts/{contact_id}")
+
+    async def preview_import(self, csv_data: bytes, mapping: str = "") -> ImportPreview:
+        """A dry run of an import: mapped columns, first rows, row errors; stores nothing."""
+        params = {"dry_run": "true", **({"map": mapping} if mapping else {})}
+        data = await self._request(
+            "POST", "/contacts/import", params=params, data=csv_data, content_type="text/csv"
+        )
+        return ImportPreview.from_json(data)
+
+    async def import_contacts(self, csv_data: bytes, mapping: str = "") -> ImportResult:
+        """Import a CSV: every row or none (422 `import_rejected` with `details["rows"]`)."""
+        params = {"map": mapping} if mapping else None
+        data = await self._request(
+            "POST", "/contacts/import", params=params, data=csv_data, content_type="text/csv"
+        )
+        return ImportResult.from_json(data)
+
+    async def export_contacts(self, dest: Path) -> Download:
+        """Save the address book as CSV into dest."""
+        return await self.download("/contacts/export", dest)
+
     async def logout(self) -> None:
         """End the current session on the server and forget its token."""
         try:
@@ -191,22 +319,61 @@ class ApiClient:
             self.token = None
 
     async def _request(
-        self, method: str, path: str, body: dict[str, Any] | None = None, *, auth: bool = True
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        auth: bool = True,
+        params: Mapping[str, str] | None = None,
+        data: bytes | None = None,
+        content_type: str | None = None,
     ) -> dict[str, Any]:
         url = f"{self.base_url}{API_PREFIX}{path}"
-        headers = {"Accept": "application/json"}
-        if auth and self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
+        headers = self._headers(auth)
+        if content_type:
+            headers["Content-Type"] = content_type
         try:
-            async with self._client().request(method, url, json=body, headers=headers) as resp:
+            async with self._client().request(
+                method, url, json=body, data=data, params=params, headers=headers
+            ) as resp:
                 payload = await _read_json(resp)
                 if resp.status >= 400:
                     raise _error_from(resp, payload)
                 return payload if isinstance(payload, dict) else {}
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            raise ApiError(
-                0, UNREACHABLE, f"Cannot reach the server at {self.base_url} ({_describe(exc)})."
-            ) from exc
+            raise self._unreachable(exc) from exc
+
+    async def download(self, path: str, dest: Path, progress: Progress | None = None) -> Download:
+        """GET a file and stream it into dest; SaveError when dest cannot be written."""
+        url = f"{self.base_url}{API_PREFIX}{path}"
+        # No overall limit (a big export may take a while), only on each wait for data.
+        timeout = aiohttp.ClientTimeout(total=None, sock_read=self._timeout.total)
+        try:
+            async with self._client().get(
+                url, headers=self._headers(True), timeout=timeout
+            ) as resp:
+                if resp.status >= 400:
+                    raise _error_from(resp, await _read_json(resp))
+                return await save_stream(
+                    resp.content.iter_chunked(_DOWNLOAD_CHUNK),
+                    Path(dest),
+                    resp.content_length,
+                    progress,
+                )
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise self._unreachable(exc) from exc
+
+    def _headers(self, auth: bool) -> dict[str, str]:
+        headers = {"Accept": "application/json"}
+        if auth and self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    def _unreachable(self, exc: BaseException) -> ApiError:
+        return ApiError(
+            0, UNREACHABLE, f"Cannot reach the server at {self.base_url} ({_describe(exc)})."
+        )
 
     def _client(self) -> aiohttp.ClientSession:
         # Created lazily because a ClientSession must be made inside the running loop.
@@ -242,6 +409,7 @@ def _error_from(resp: aiohttp.ClientResponse, payload: Any) -> ApiError:
         message=str(error.get("message") or resp.reason or f"HTTP {resp.status}"),
         fields={str(k): str(v) for k, v in fields.items()} if isinstance(fields, dict) else None,
         retry_after=int(retry_after) if retry_after.isdigit() else None,
+        details={str(k): v for k, v in error.items() if k not in _ERROR_KEYS},
     )
 
 
