@@ -61,6 +61,14 @@ def _times(row: dict[str, Any], *names: str) -> dict[str, Any]:
     return row
 
 
+def _json_or_text(raw: str) -> Any:
+    """A JSON column's value; a damaged one is exported as the text it holds."""
+    try:
+        return json.loads(raw)
+    except (TypeError, ValueError):
+        return raw
+
+
 def _write_json_list(archive: zipfile.ZipFile, name: str, items: Iterable[Any]) -> None:
     """Write a JSON array one item at a time, so no list is built in memory."""
     with archive.open(name, "w") as raw, io.TextIOWrapper(raw, encoding="utf-8") as out:
@@ -81,7 +89,7 @@ def _profile(rows: ExportRows) -> dict[str, Any]:
     profile["public_profile"] = (
         {
             "enabled": bool(public["enabled"]),
-            "fields": json.loads(public["fields"]),
+            "fields": _json_or_text(public["fields"]),
             "bio": public["bio"],
             "updated_at": iso(public["updated_at"]),
         }
