@@ -10,7 +10,9 @@ viewers read it back without decoding.
 Figures: `server_cpu_pct` is the server process's CPU over the measured window, in percent of one
 core (/proc/PID/stat); `cpu_pct_per_viewer_stream` divides it by the viewers. `delivered_ratio`
 counts frames sent in the window that reached each viewer. Added latency is, per frame and
-viewer, SFU path latency minus the direct path latency of the same frame. A last viewer joins
+viewer, SFU path latency minus the direct path latency of the same frame (publisher and viewers
+run niced: they stand in for other machines and should not take the CPU from under the server
+every time its packets wake them). A last viewer joins
 after the window: `late_join_first_frame_ms` is the time from its join to its first frame. Then
 the same publisher is relayed by aiortc's MediaRelay (decode once, encode per viewer) to a few
 viewers for `transcode_cpu_pct_per_viewer_stream`. Stops by itself (children also exit when
@@ -50,6 +52,7 @@ MAGIC = b"PDMb"
 ROOM = "bench"
 PER_PROCESS = 5
 HARD_LIMIT = 300.0  # seconds any child lives at most
+NICE = 5
 
 
 def config() -> RTCConfiguration:
@@ -393,11 +396,21 @@ async def stdin_closed() -> None:
 
 
 def child_main(args: argparse.Namespace) -> None:
-    if args.role == "server":
+    if args.role == "server" and os.environ.get("SFU_BENCH_PROFILE"):
+        import cProfile
+
+        profile = cProfile.Profile(time.process_time)  # CPU time, not time preempted
+        profile.runcall(asyncio.run, serve(args.mode))
+        profile.dump_stats(os.environ["SFU_BENCH_PROFILE"] + args.mode)
+    elif args.role == "server":
         asyncio.run(serve(args.mode))
-    elif args.role == "publisher":
-        asyncio.run(publish(args.url, args.direct, Path(args.loop)))
     else:
+        # Publisher and viewers stand in for other machines: niced, they do not preempt the
+        # server each time its packets wake them, as they could not across a network.
+        os.nice(NICE)
+    if args.role == "publisher":
+        asyncio.run(publish(args.url, args.direct, Path(args.loop)))
+    elif args.role == "viewers":
         asyncio.run(view(args.url, args.names.split(",")))
 
 
@@ -416,6 +429,7 @@ class Child:
             *args,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
+            limit=1 << 26,  # RESULT lines carry every frame's figures
         )
         return cls(process)
 
@@ -436,21 +450,25 @@ class Child:
         if result:
             out = json.loads(await self.line("RESULT", 30))
         try:
-            await asyncio.wait_for(self.process.wait(), 15)
+            await asyncio.wait_for(self.process.wait(), 60)
         except TimeoutError:
             self.process.kill()
             await self.process.wait()
         return out
 
-    def cpu_seconds(self) -> float:
+    def cpu_seconds(self) -> tuple[float, float]:
+        """User and system CPU seconds of the process so far."""
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tick = os.sysconf("SC_CLK_TCK")
+        return int(fields[11]) / tick, int(fields[12]) / tick
 
 
-async def measure_cpu(server: Child, seconds: float) -> float:
-    before, started = server.cpu_seconds(), time.monotonic()
+async def measure_cpu(server: Child, seconds: float) -> tuple[float, float]:
+    """Percent of one core the process used over `seconds`: user, system."""
+    (user, system), started = server.cpu_seconds(), time.monotonic()
     await asyncio.sleep(seconds)
-    return (server.cpu_seconds() - before) / (time.monotonic() - started) * 100
+    (user_after, system_after), elapsed = server.cpu_seconds(), time.monotonic() - started
+    return (user_after - user) / elapsed * 100, (system_after - system) / elapsed * 100
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -482,7 +500,8 @@ async def forward_phase(viewers: int, seconds: float, loop: Path) -> dict[str, A
             await child.line("RECEIVING")
         await asyncio.sleep(1.0)
         window = (time.time(), time.time() + seconds)
-        cpu = await measure_cpu(server, seconds)
+        user, system = await measure_cpu(server, seconds)
+        cpu = user + system
         window = (window[0], time.time())
         late = await Child.start("--role", "viewers", "--url", url, "--names", "late")
         children.append(late)
@@ -510,6 +529,8 @@ async def forward_phase(viewers: int, seconds: float, loop: Path) -> dict[str, A
         "viewers": viewers,
         "publisher_kbps": round(kbps),
         "server_cpu_pct": round(cpu, 2),
+        "server_user_cpu_pct": round(user, 2),
+        "server_system_cpu_pct": round(system, 2),
         "cpu_pct_per_viewer_stream": round(cpu / viewers, 3),
         "delivered_ratio": round(delivered / max(expected, 1), 4),
         "frames_sent_in_window": len(sent),
@@ -534,7 +555,7 @@ async def transcode_phase(viewers: int, seconds: float, loop: Path) -> dict[str,
         children.append(viewing)
         await viewing.line("RECEIVING")
         await asyncio.sleep(1.0)
-        cpu = await measure_cpu(server, seconds)
+        cpu = sum(await measure_cpu(server, seconds))
     finally:
         for child in children:
             await child.stop()

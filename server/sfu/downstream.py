@@ -1,6 +1,6 @@
 """A participant's downstream connection: the server offers everyone else's tracks.
 
-Each forwarded publication occupies a slot: a sendonly transceiver whose track is a ForwardTrack.
+Each forwarded publication occupies a slot: a sendonly transceiver driven by a ForwardSender.
 aiortc cannot remove an m-line, so a slot whose publication goes away turns inactive and is given
 to the next publication of the same kind; the number of m-lines stays at the most ever needed at
 once. Renegotiation is serialized: one offer in flight at a time, and changes that arrive while
@@ -26,7 +26,7 @@ from aiortc import RTCPeerConnection, RTCRtpTransceiver, RTCSessionDescription
 
 from protocol.meeting_types import TrackInfo
 from server.sfu.engine import MediaError, MediaEvents
-from server.sfu.outbound import ForwardTrack, attach_sender
+from server.sfu.outbound import ForwardSender
 from server.sfu.publication import Publication
 from server.sfu.upstream import peer_connection, preferred_codecs
 
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 @dataclass(eq=False)
 class Slot:
     transceiver: RTCRtpTransceiver
-    track: ForwardTrack
+    out: ForwardSender
     publication: Publication | None = None
     offered: Publication | None = None  # what the latest offer said this mid carries
 
@@ -78,23 +78,22 @@ class Downstream:
         if self._closed or publication in self._by_publication or publication in self._deferred:
             return
         kind = publication.kind
-        free = (s for s in self._slots if s.publication is None and s.track.kind == kind)
+        free = (s for s in self._slots if s.publication is None and s.out.kind == kind)
         slot = next(free, None)
         if slot is None:
-            same_kind = [s for s in self._slots if s.track.kind == kind]
+            same_kind = [s for s in self._slots if s.out.kind == kind]
             if same_kind and all(s.transceiver.currentDirection is None for s in same_kind):
                 self._deferred.append(publication)  # see the module docstring
                 return
-            track = ForwardTrack(publication.kind, self._queue_frames[publication.kind])
-            transceiver = self._pc.addTransceiver(track, direction="sendonly")
-            transceiver.setCodecPreferences(preferred_codecs(publication.kind))
-            attach_sender(transceiver.sender, track)
-            slot = Slot(transceiver, track)
+            transceiver = self._pc.addTransceiver(kind, direction="sendonly")
+            transceiver.setCodecPreferences(preferred_codecs(kind))
+            out = ForwardSender(transceiver.sender, kind, self._queue_frames[kind])
+            slot = Slot(transceiver, out)
             self._slots.append(slot)
         slot.publication = publication
-        slot.track.bind(publication.request_keyframe)
+        slot.out.bind(publication.request_keyframe)
         slot.transceiver.direction = "sendonly"
-        publication.add(slot.track)
+        publication.add(slot.out)
         self._by_publication[publication] = slot
         self._changed()
 
@@ -104,9 +103,9 @@ class Downstream:
         slot = self._by_publication.pop(publication, None)
         if slot is None:
             return
-        publication.discard(slot.track)
+        publication.discard(slot.out)
         slot.publication = None
-        slot.track.bind(None)
+        slot.out.bind(None)
         slot.transceiver.direction = "inactive"
         self._changed()
 
@@ -125,7 +124,7 @@ class Downstream:
                 and slot.publication is slot.offered
                 and slot.transceiver.currentDirection == "sendonly"
             ):
-                slot.track.activate()
+                slot.out.activate()
         deferred, self._deferred = self._deferred, []
         for publication in deferred:
             self.subscribe(publication)
@@ -138,11 +137,9 @@ class Downstream:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         for publication, slot in self._by_publication.items():
-            publication.discard(slot.track)
+            publication.discard(slot.out)
         self._by_publication.clear()
         self._deferred.clear()
-        for slot in self._slots:
-            slot.track.stop()
         await self._pc.close()
 
     def _changed(self) -> None:

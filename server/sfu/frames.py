@@ -20,6 +20,8 @@ class EncodedFrame:
     timestamp: int  # RTP clock ticks since the track's first frame, unwrapped
     keyframe: bool
     audio_level: int | None = None  # RFC 6464 level in -dBov (0 loudest, 127 silence)
+    picture_id: int = 0  # VP8 picture id, numbered by the publication
+    payloads: list[bytes] | None = None  # RTP payloads, made once for all viewers
 
 
 def is_vp8_keyframe(data: bytes) -> bool:

@@ -1,95 +1,113 @@
-"""Sender hook: aiortc RTCRtpSenders that packetize forwarded frames and can never encode.
+"""Sender hook: forwarded frames go from the SFU straight to SRTP and the socket, per viewer.
 
-An aiortc RTCRtpSender pulls from its track; when `recv()` returns anything but a decoded frame it
-calls `encoder.pack(item)` instead of `encoder.encode(frame)` (the path MediaPlayer(decode=False)
-uses). The sender stays in charge of what it does well: SSRC, sequence numbers, the timestamp
-origin, sender reports, the packet history that answers a viewer's NACKs, header extensions. Two
-things are set on each sender instance by `attach_sender`:
+Each downstream transceiver keeps its aiortc RTCRtpSender for what it does well: the SSRC in the
+SDP, sender reports and SDES, RTT from receiver reports, and the RTCP that viewers send back.
+What aiortc does per packet (an encoder or packer behind a track, one task per sender woken for
+every frame, a datetime-based NTP clock read twice and the header extensions rebuilt for every
+packet, four coroutine layers down to `sendto`) costs more than all the rest of the SFU, so a
+`ForwardSender` takes over the packet path of its sender:
 
-- its encoder, before the first frame, to a packer (`Vp8Packer`, `OpusPacker`) whose `encode`
-  refuses, so no libvpx/libopus context is ever made for a viewer and nothing can re-encode;
-- its `_send_keyframe`, which aiortc calls on a viewer's PLI or FIR, to the track's callback:
-  with pre-encoded frames aiortc's own "force a key frame" flag would do nothing.
+- `_run_rtp`, which aiortc starts once DTLS is up and the viewer agreed to receive, becomes the
+  start signal: from then on `push` sends a frame at once, so it reaches every viewer in one
+  pass with no task switch and no queue. VP8 payloads (RFC 7741) are cut once per frame and
+  shared by all viewers; only the RTP header and SRTP are per viewer;
+- `_retransmit` answers a viewer's NACK from our own history of sent packets;
+- `_send_keyframe`, which aiortc calls on a viewer's PLI or FIR, asks the publisher;
+- the sender's packet and octet counts and last timestamps are kept up to date, so aiortc's
+  sender reports stay right.
 
-A `ForwardTrack` is one downstream transceiver's source. A publication pushes frames into it; a
-bounded queue absorbs a stalled sender (video: on overflow the queue is emptied and the track
-waits for a key frame, which it asks for; audio: the oldest packet goes). Video is held back
-until a key frame, so a viewer's decoder never starts on a delta frame.
+Nothing here can encode: frames are opaque bytes (SFrame ciphertext as far as the SFU cares).
+Before the sender starts, frames wait in a small bounded queue; a socket that stops draining
+(more than MAX_UNSENT_BYTES waiting in asyncio's buffer) drops frames, and video then restarts at
+a key frame, which it asks for. Video is always held back until a key frame, so a viewer's
+decoder never starts on a delta frame. The private aiortc and aioice names this relies on are
+checked when a sender is attached and when it starts; an aiortc upgrade that moves them fails
+loudly rather than silently.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections import deque
 from collections.abc import Callable
-from typing import NamedTuple
+from struct import pack
+from typing import Any
 
-from aiortc import MediaStreamTrack, RTCRtpSender
-from aiortc.mediastreams import MediaStreamError
+from aiortc import RTCRtpCodecParameters, RTCRtpSender
+from aiortc.rtp import HeaderExtensions
 
 from server.sfu.frames import FRAME_TICKS, EncodedFrame
 
-_ENCODER = "_RTCRtpSender__encoder"
 PACKET_MAX = 1300  # payload bytes per RTP packet, as aiortc's own VP8 packetizer
+HISTORY = 512  # packets kept per sender for NACKs: over a second of 1 Mbps video
+MAX_UNSENT_BYTES = 256 * 1024
+NTP_EPOCH_OFFSET = 2_208_988_800  # seconds from 1900 (NTP) to 1970 (Unix)
+
+# aiortc's sender state this module reads (negotiated mid and extensions, start and exit
+# events) and keeps up to date (what its sender reports say).
+_RTP_STARTED = "_RTCRtpSender__rtp_started"
+_RTP_EXITED = "_RTCRtpSender__rtp_exited"
+_EXTENSIONS_MAP = "_RTCRtpSender__rtp_header_extensions_map"
+_MID = "_RTCRtpSender__mid"
+_NTP_TIMESTAMP = "_RTCRtpSender__ntp_timestamp"
+_RTP_TIMESTAMP = "_RTCRtpSender__rtp_timestamp"
+_OCTET_COUNT = "_RTCRtpSender__octet_count"
+_PACKET_COUNT = "_RTCRtpSender__packet_count"
+_SENDER_STATE = (
+    _RTP_STARTED,
+    _RTP_EXITED,
+    _EXTENSIONS_MAP,
+    _MID,
+    _NTP_TIMESTAMP,
+    _RTP_TIMESTAMP,
+    _OCTET_COUNT,
+    _PACKET_COUNT,
+)
 
 
-class Forwarded(NamedTuple):
-    """What a ForwardTrack hands its sender: frame bytes on this transceiver's timeline."""
-
-    data: bytes
-    timestamp: int
-
-
-class Vp8Packer:
-    """RFC 7741 packetization of whole VP8 frames, with a running 15-bit picture id."""
-
-    def __init__(self) -> None:
-        self._picture_id = random.getrandbits(15)
-
-    def encode(self, frame: object, force_keyframe: bool = False) -> tuple[list[bytes], int]:
-        raise RuntimeError("the SFU forwards encoded frames and never encodes")
-
-    def pack(self, item: Forwarded) -> tuple[list[bytes], int]:
-        pid = self._picture_id
-        self._picture_id = (pid + 1) & 0x7FFF
-        # X=1, S=1 and PID 0 on the frame's first packet; I=1 with a two-byte picture id.
-        first = bytes((0x90, 0x80, 0x80 | pid >> 8, pid & 0xFF))
-        rest = bytes((0x80, 0x80, 0x80 | pid >> 8, pid & 0xFF))
-        data = item.data
-        size = PACKET_MAX - len(first)
-        payloads = [first + data[:size]]
-        payloads.extend(rest + data[pos : pos + size] for pos in range(size, len(data), size))
-        return payloads, item.timestamp
+def vp8_payloads(data: bytes, picture_id: int) -> list[bytes]:
+    """RFC 7741 payloads of one VP8 frame, each with a two-byte picture id."""
+    # X=1 and S=1 with partition 0 on the first packet, X=1 on the rest; I=1 (picture id).
+    high, low = 0x80 | picture_id >> 8, picture_id & 0xFF
+    first, rest = bytes((0x90, 0x80, high, low)), bytes((0x80, 0x80, high, low))
+    size = PACKET_MAX - len(first)
+    payloads = [first + data[:size]]
+    payloads.extend(rest + data[pos : pos + size] for pos in range(size, len(data), size))
+    return payloads
 
 
-class OpusPacker:
-    """One Opus packet per RTP packet, as it came."""
+class ForwardSender:
+    """Sends whichever publication it is bound to on one downstream transceiver."""
 
-    def encode(self, frame: object, force_keyframe: bool = False) -> tuple[list[bytes], int]:
-        raise RuntimeError("the SFU forwards encoded frames and never encodes")
-
-    def pack(self, item: Forwarded) -> tuple[list[bytes], int]:
-        return [item.data], item.timestamp
-
-
-class ForwardTrack(MediaStreamTrack):
-    """The track of one downstream transceiver, fed by whichever publication it is bound to."""
-
-    def __init__(self, kind: str, capacity: int):
-        super().__init__()
+    def __init__(self, sender: RTCRtpSender, kind: str, pending_frames: int):
+        missing = [name for name in _SENDER_STATE if name not in vars(sender)]
+        if missing:
+            raise RuntimeError(f"aiortc's RTCRtpSender changed: no {', '.join(missing)}")
         self.kind = kind
         self.accepting = False
         self.forwarded = 0
         self.dropped = 0
-        self._capacity = capacity
+        self._sender = sender
+        self._pending: deque[EncodedFrame] = deque()
+        self._pending_max = pending_frames
         self._ask_keyframe: Callable[[], None] | None = None
-        self._queue: deque[EncodedFrame] = deque()
-        self._waiter: asyncio.Future[None] | None = None
         self._need_keyframe = kind == "video"
+        self._started = False
+        self._payload_type = 0
+        self._sequence = random.getrandbits(15)  # lower half: no early wrap (SRTP rollover)
+        self._timestamp_origin = random.getrandbits(32)
         self._rebase = True
         self._offset = 0
         self._last_out: int | None = None
+        self._history: dict[int, bytes] = {}
+        self._cached_route: tuple[Callable[[bytes], bytes], Any, Any] | None = None
+        self._extension_template: tuple[bytes, int] | None = None
+        # Instance attributes shadow the methods aiortc calls; see the module docstring.
+        sender._run_rtp = self._run  # type: ignore[method-assign]
+        sender._retransmit = self._retransmit  # type: ignore[method-assign]
+        sender._send_keyframe = self.keyframe_requested  # type: ignore[method-assign]
 
     def bind(self, ask_keyframe: Callable[[], None] | None) -> None:
         """Carry another publication (or none); frames wait until `activate`."""
@@ -111,7 +129,7 @@ class ForwardTrack(MediaStreamTrack):
             self.keyframe_requested()
 
     def keyframe_requested(self) -> None:
-        """A viewer's PLI or FIR arrived on the sender (see `attach_sender`)."""
+        """A viewer's PLI or FIR arrived on the sender, or this sender needs a key frame."""
         if self._ask_keyframe is not None:
             self._ask_keyframe()
 
@@ -122,58 +140,147 @@ class ForwardTrack(MediaStreamTrack):
             if not frame.keyframe:
                 return
             self._need_keyframe = False
-        if len(self._queue) >= self._capacity:
+        if self._started:
+            self._send(frame)
+            return
+        if len(self._pending) >= self._pending_max:
+            self.dropped += 1
             if self.kind == "video":
-                self.dropped += len(self._queue)
-                self._queue.clear()
+                self.dropped += len(self._pending)
+                self._pending.clear()
                 if not frame.keyframe:
-                    self.dropped += 1
-                    self._need_keyframe = True
-                    self.keyframe_requested()
+                    self._start_over()
                     return
             else:
-                self.dropped += 1
-                self._queue.popleft()
-        self._queue.append(frame)
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+                self._pending.popleft()
+        self._pending.append(frame)
 
-    async def recv(self) -> Forwarded:  # type: ignore[override]
-        while not self._queue:
-            if self.readyState != "live":
-                raise MediaStreamError
-            self._waiter = asyncio.get_running_loop().create_future()
-            try:
-                await self._waiter
-            finally:
-                self._waiter = None
-        frame = self._queue.popleft()
+    def packets_for(self, frame: EncodedFrame) -> list[bytes]:
+        """The plain RTP packets a frame becomes on this transceiver (before SRTP)."""
         if self._rebase:
             # Another publication's timeline: continue this transceiver's one frame later.
             start = 0 if self._last_out is None else self._last_out + FRAME_TICKS[self.kind]
             self._offset = start - frame.timestamp
             self._rebase = False
-        timestamp = frame.timestamp + self._offset
-        self._last_out = timestamp
-        self.forwarded += 1
-        return Forwarded(frame.data, timestamp)
+        self._last_out = frame.timestamp + self._offset
+        timestamp = (self._timestamp_origin + self._last_out) & 0xFFFFFFFF
+        payloads = frame_payloads(frame) if self.kind == "video" else [frame.data]
+        ntp = int((time.time() + NTP_EPOCH_OFFSET) * (1 << 32))
+        extensions = self._extensions((ntp >> 14) & 0xFFFFFF)
+        head = 0x90 if extensions else 0x80
+        ssrc, last, sequence = self._sender._ssrc, len(payloads) - 1, self._sequence
+        packets = []
+        for index, payload in enumerate(payloads):
+            marker = 0x80 if index == last else 0
+            packet = (
+                pack("!BBHLL", head, marker | self._payload_type, sequence, timestamp, ssrc)
+                + extensions
+                + payload
+            )
+            self._history[sequence % HISTORY] = packet
+            packets.append(packet)
+            sequence = (sequence + 1) & 0xFFFF
+        self._sequence = sequence
+        # What aiortc's sender reports (RTCP SR) and returns from getStats().
+        sender = self._sender
+        setattr(sender, _NTP_TIMESTAMP, ntp)
+        setattr(sender, _RTP_TIMESTAMP, timestamp)
+        setattr(sender, _PACKET_COUNT, getattr(sender, _PACKET_COUNT) + len(packets))
+        octets = getattr(sender, _OCTET_COUNT) + sum(map(len, payloads))
+        setattr(sender, _OCTET_COUNT, octets)
+        return packets
 
-    def stop(self) -> None:
-        super().stop()
-        self._queue.clear()
-        if self._waiter is not None and not self._waiter.done():
-            self._waiter.set_result(None)
+    def _send(self, frame: EncodedFrame) -> None:
+        if not self._sender._enabled:
+            return
+        route = self._route()
+        if route is None:
+            return  # the connection is going away; nothing to send to
+        protect, transport, address = route
+        if transport.get_write_buffer_size() > MAX_UNSENT_BYTES:
+            self.dropped += 1
+            if self.kind == "video":
+                self._start_over()
+            return
+        for packet in self.packets_for(frame):
+            transport.sendto(protect(packet), address)
+        self.forwarded += 1
+
+    def _route(self) -> tuple[Callable[[bytes], bytes], Any, Any] | None:
+        """SRTP protection and the nominated ICE pair's socket, or None when not connected."""
+        route = self._cached_route
+        if route is not None and not route[1].is_closing():
+            return route
+        self._cached_route = None
+        dtls = self._sender.transport
+        if dtls.state != "connected":
+            return None
+        pair = dtls.transport._connection._nominated.get(1)
+        if pair is None or pair.protocol.transport is None:
+            return None
+        self._cached_route = (dtls._tx_srtp.protect, pair.protocol.transport, pair.remote_addr)
+        return self._cached_route
+
+    def _extensions(self, abs_send_time: int) -> bytes:
+        """The header extension block (mid, abs-send-time) as the sender negotiated it."""
+        template = self._extension_template or self._make_extension_template()
+        block, at = template
+        if at < 0:
+            return block
+        return block[:at] + abs_send_time.to_bytes(3, "big") + block[at + 3 :]
+
+    def _make_extension_template(self) -> tuple[bytes, int]:
+        # aiortc builds the block from the negotiated ids; built twice, the bytes that differ
+        # are where abs-send-time goes, so each frame only patches three bytes.
+        blocks = []
+        for abs_send_time in (0, 0xFFFFFF):
+            values = HeaderExtensions()
+            values.mid = getattr(self._sender, _MID)
+            values.abs_send_time = abs_send_time
+            profile, value = getattr(self._sender, _EXTENSIONS_MAP).set(values)
+            blocks.append(pack("!HH", profile, len(value) >> 2) + value if value else b"")
+        first, second = blocks
+        at = next((i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a != b), -1)
+        if self._started:  # negotiated: it will not change any more
+            self._extension_template = (first, at)
+        return first, at
+
+    async def _run(self, codec: RTCRtpCodecParameters) -> None:
+        """Stands in for aiortc's RTP loop: the sender is negotiated and connected."""
+        getattr(self._sender, _RTP_STARTED).set()
+        self._payload_type = codec.payloadType
+        self._started = True
+        try:
+            while self._pending:
+                self._send(self._pending.popleft())
+            await asyncio.get_running_loop().create_future()  # until aiortc stops the sender
+        except asyncio.CancelledError:
+            pass
+        finally:
+            self._started = False
+            self._cached_route = None
+            getattr(self._sender, _RTP_EXITED).set()
+
+    async def _retransmit(self, sequence_number: int) -> None:
+        packet = self._history.get(sequence_number % HISTORY)
+        route = self._route()
+        if packet is None or route is None:
+            return
+        if int.from_bytes(packet[2:4], "big") == sequence_number:
+            protect, transport, address = route
+            transport.sendto(protect(packet), address)
+
+    def _start_over(self) -> None:
+        self._need_keyframe = True
+        self.keyframe_requested()
 
     def _restart(self) -> None:
-        self._queue.clear()
+        self._pending.clear()
         self._need_keyframe = self.kind == "video"
 
 
-def attach_sender(sender: RTCRtpSender, track: ForwardTrack) -> None:
-    """Make `sender` packetize `track`'s frames and route viewers' key frame requests to it."""
-    if vars(sender).get(_ENCODER, False) is not None:
-        raise RuntimeError("aiortc's RTCRtpSender changed: its encoder cannot be replaced")
-    setattr(sender, _ENCODER, Vp8Packer() if track.kind == "video" else OpusPacker())
-    # An instance attribute shadows the method aiortc calls when a PLI or FIR arrives.
-    sender._send_keyframe = track.keyframe_requested  # type: ignore[method-assign]
+def frame_payloads(frame: EncodedFrame) -> list[bytes]:
+    """A VP8 frame's RTP payloads, made once and shared by every viewer's sender."""
+    if frame.payloads is None:
+        frame.payloads = vp8_payloads(frame.data, frame.picture_id)
+    return frame.payloads

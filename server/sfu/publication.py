@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 
 from protocol.meeting_types import Source
 from server.sfu.frames import EncodedFrame
 from server.sfu.keyframes import KeyframeRequester
-from server.sfu.outbound import ForwardTrack
+from server.sfu.outbound import ForwardSender
 from server.sfu.tap import FrameAssembler, drop_frame
 
 LevelSink = Callable[[str, int], None]
@@ -32,7 +33,8 @@ class Publication:
         self.frames = 0
         self._assembler = assembler
         self._on_level = on_level
-        self._subscribers: set[ForwardTrack] = set()
+        self._subscribers: set[ForwardSender] = set()
+        self._picture_id = random.getrandbits(15)
         self._keyframes = (
             KeyframeRequester(assembler.request_keyframe, keyframe_interval)
             if kind == "video"
@@ -45,20 +47,23 @@ class Publication:
     def keyframe_requests_sent(self) -> int:
         return 0 if self._keyframes is None else self._keyframes.sent
 
-    def add(self, track: ForwardTrack) -> None:
-        self._subscribers.add(track)
+    def add(self, out: ForwardSender) -> None:
+        self._subscribers.add(out)
 
-    def discard(self, track: ForwardTrack) -> None:
-        self._subscribers.discard(track)
+    def discard(self, out: ForwardSender) -> None:
+        self._subscribers.discard(out)
 
     def deliver(self, frame: EncodedFrame) -> None:
         if not self.enabled:
             return
         self.frames += 1
-        if frame.keyframe and self._keyframes is not None:
-            self._keyframes.keyframe_arrived()
-        for track in self._subscribers:
-            track.push(frame)
+        if self._keyframes is not None:
+            if frame.keyframe:
+                self._keyframes.keyframe_arrived()
+            frame.picture_id = self._picture_id
+            self._picture_id = (self._picture_id + 1) & 0x7FFF
+        for out in self._subscribers:
+            out.push(frame)
         if frame.audio_level is not None and self._on_level is not None:
             self._on_level(self.participant, frame.audio_level)
 
@@ -72,8 +77,8 @@ class Publication:
             return
         self.enabled = enabled
         # Queued frames go too: a host's "stop" takes effect now, not a queue later.
-        for track in self._subscribers:
-            track.restart()
+        for out in self._subscribers:
+            out.restart()
         if not enabled and self._keyframes is not None:
             self._keyframes.keyframe_arrived()  # nobody waits for a track that is not forwarded
 

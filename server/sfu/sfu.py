@@ -2,24 +2,24 @@
 
 Media is forwarded as whole encoded frames, never decoded or re-encoded (no MediaRelay, no
 transcoding). Upstream, each receiver's jitter buffer is replaced by a FrameAssembler (tap.py)
-that releases a frame the moment its last packet arrives; downstream, each viewer's sender gets a
-ForwardTrack and a packer instead of an encoder (outbound.py).
+that releases a frame the moment its last packet arrives; a Publication (publication.py) hands
+it to every viewer's ForwardSender (outbound.py), which packetizes it and sends it through the
+viewer's SRTP session at once. aiortc keeps everything around the packets: ICE, DTLS, SDP,
+receiver bookkeeping (NACKs, receiver reports, REMB), sender reports, and the RTCP viewers send.
 
-Why frames rather than rewriting RTP packets per viewer:
-- aiortc has no public way to push raw RTP through an RTCRtpSender. Rewriting packets means
-  writing to the DTLS transport behind the sender's back and redoing what the sender does: SSRC,
-  sequence and timestamp rewriting, sender reports, the history that answers NACKs, all while
-  the sender's own RTCP runs on the same SSRC. At frame level each viewer gets an ordinary aiortc
-  stream, and a transceiver handed to another publisher keeps one continuous timeline.
-- Loss is repaired per hop by aiortc's NACKs (publisher to SFU before a frame is assembled,
-  SFU to viewer from the sender's history), and a frame that cannot be completed is not sent on:
-  viewers resume at the next key frame, so their decoders never see a broken chain.
+Why frames rather than relaying the publisher's RTP packets with rewritten headers:
+- Loss is repaired per hop: aiortc's receiver NACKs the publisher and a frame is complete before
+  it goes on; viewers NACK the SFU, which answers from its own history. A frame that cannot be
+  completed is not sent on, and viewers resume at the next key frame, so their decoders never
+  see a broken chain. Relayed packets would carry one hop's loss into every viewer's stream.
+- Each viewer's stream has its own continuous sequence numbers and timeline, also when its
+  transceiver is handed from one publisher to another, with nothing to translate per packet.
 - End-to-end encryption (SFrame, RFC 9605) encrypts whole frames before packetization, so a
   forwarder has to work with frames and only the few clear header bytes; this one reads the VP8
   key frame bit and start code, nothing else.
-The cost is one re-packetization per viewer per frame (a few byte slices), which is small next
-to SRTP and the socket. Holding a frame until it is complete adds no delay beyond its own
-transmission, because it is released on its marker bit.
+The cost is one re-packetization per viewer per frame (a few byte slices), small next to SRTP
+and the socket. Holding a frame until it is complete adds no delay beyond its own transmission,
+because it is released on its marker bit.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from server.sfu.upstream import Upstream
 
 log = logging.getLogger(__name__)
 
-# One second of frames: a sender this far behind is stalled, not busy.
+# Frames a viewer's sender holds until its connection is up: one second's worth.
 QUEUE_FRAMES = {"video": 30, "audio": 50}
 
 
@@ -158,9 +158,15 @@ class SfuEngine:
 
     async def close(self) -> None:
         self._closed = True
-        for room in list(self._rooms.values()):
-            for participant in list(room.members):
-                await self.leave(room.id, participant)
+        # Together: closing a connection waits on its tasks, one by one would take seconds.
+        await asyncio.gather(
+            *(
+                self.leave(room.id, participant)
+                for room in list(self._rooms.values())
+                for participant in list(room.members)
+            ),
+            return_exceptions=True,
+        )
 
     def publications(self, room: str, participant: str) -> list[Publication]:
         """A participant's published tracks (for diagnostics and tests)."""

@@ -21,9 +21,9 @@ from aiortc.mediastreams import MediaStreamError
 
 VIDEO_RATE = 90_000
 FPS = 30
-CODE_BITS = 16
-BLOCK = 16
-WIDTH, HEIGHT = 320, 240
+CODE_BITS = 12  # frame numbers up to 4095: over two minutes at 30 fps
+BLOCK = 12
+WIDTH, HEIGHT = 160, 120
 
 
 def read_code(frame: av.VideoFrame) -> int:
@@ -50,7 +50,7 @@ class PatternVideo(MediaStreamTrack):
         self._codec = av.CodecContext.create("libvpx", "w")
         self._codec.width, self._codec.height = WIDTH, HEIGHT
         self._codec.pix_fmt = "yuv420p"
-        self._codec.bit_rate = 400_000
+        self._codec.bit_rate = 300_000
         self._codec.time_base = fractions.Fraction(1, FPS)
         self._codec.gop_size = 100_000  # key frames only when asked for
         self._codec.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0"}
@@ -67,11 +67,9 @@ class PatternVideo(MediaStreamTrack):
         await asyncio.sleep(max(0.0, self._start + self._count / FPS - time.monotonic()))
         number = self._count
         self._count += 1
-        frame = self._frame(number)
-        if self._force:
-            frame.pict_type = av.video.frame.PictureType.I
-            self._force = False
-        data = b"".join(bytes(p) for p in self._codec.encode(frame))
+        force, self._force = self._force, False
+        # Off the event loop, as aiortc encodes: a loop busy encoding drains sockets too slowly.
+        data = await asyncio.get_running_loop().run_in_executor(None, self._encode, number, force)
         packet = av.Packet(data)
         packet.pts = number * (VIDEO_RATE // FPS)
         packet.time_base = fractions.Fraction(1, VIDEO_RATE)
@@ -79,6 +77,12 @@ class PatternVideo(MediaStreamTrack):
         if not data[0] & 1:
             self.keyframes.add(number)
         return packet
+
+    def _encode(self, number: int, keyframe: bool) -> bytes:
+        frame = self._frame(number)
+        if keyframe:
+            frame.pict_type = av.video.frame.PictureType.I
+        return b"".join(bytes(p) for p in self._codec.encode(frame))
 
     def _frame(self, number: int) -> av.VideoFrame:
         frame = av.VideoFrame(width=WIDTH, height=HEIGHT, format="yuv420p")

@@ -43,6 +43,7 @@ class Peer:
         self.arrivals: dict[Key, list[float]] = defaultdict(list)
         self.spoke: list[float] = []
         self.plis: Counter[str] = Counter()
+        self.pli_times: dict[str, list[float]] = defaultdict(list)
         self._sources: dict[str, MediaStreamTrack] = {}
         self._tapped: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -149,6 +150,7 @@ class Peer:
     def _pli_handler(self, source: str, track: PatternVideo) -> Callable[[], None]:
         def on_pli() -> None:
             self.plis[source] += 1
+            self.pli_times[source].append(time.monotonic())
             track.force_keyframe()
 
         return on_pli

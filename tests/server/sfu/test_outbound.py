@@ -1,126 +1,96 @@
-"""ForwardTrack and the sender hook: gated, bounded, continuous, and never an encoder."""
+"""ForwardSender: gated, bounded, continuous RTP on a real aiortc sender, and never an encoder."""
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
 from aiortc import RTCPeerConnection
-from aiortc.mediastreams import MediaStreamError
+from aiortc.rtp import RtpPacket
 
 from server.sfu.frames import EncodedFrame
-from server.sfu.outbound import (
-    PACKET_MAX,
-    Forwarded,
-    ForwardTrack,
-    OpusPacker,
-    Vp8Packer,
-    attach_sender,
-)
+from server.sfu.outbound import PACKET_MAX, ForwardSender, vp8_payloads
 
 
-def key(ts: int) -> EncodedFrame:
-    return EncodedFrame(b"K%d" % ts, ts, True)
+def key(ts: int, size: int = 10) -> EncodedFrame:
+    return EncodedFrame(b"K" * size, ts, True)
 
 
 def delta(ts: int) -> EncodedFrame:
     return EncodedFrame(b"D%d" % ts, ts, False)
 
 
-async def drain(track: ForwardTrack) -> list[Forwarded]:
-    out = []
-    while track._queue:
-        out.append(await track.recv())
+@pytest.fixture
+async def pc() -> AsyncIterator[RTCPeerConnection]:
+    pc = RTCPeerConnection()
+    yield pc
+    await pc.close()
+
+
+def sender_for(pc: RTCPeerConnection, kind: str, asked: list[bool]) -> ForwardSender:
+    out = ForwardSender(pc.addTransceiver(kind, direction="sendonly").sender, kind, 3)
+    out.bind(lambda: asked.append(True))
     return out
 
 
-def test_vp8_packer_splits_frames_under_the_packet_size_with_running_picture_ids() -> None:
-    packer = Vp8Packer()
-    first, ts = packer.pack(Forwarded(bytes(5000), 1234))
-    second, _ = packer.pack(Forwarded(b"x", 1))
-    assert ts == 1234
-    assert len(first) == 4 and all(len(p) <= PACKET_MAX for p in first)
-    assert first[0][0] == 0x90 and all(p[0] == 0x80 for p in first[1:])  # S bit on the first
-    picture = int.from_bytes(first[0][2:4], "big") & 0x7FFF
-    assert int.from_bytes(second[0][2:4], "big") & 0x7FFF == (picture + 1) & 0x7FFF
-    with pytest.raises(RuntimeError):
-        packer.encode(object())
-    assert OpusPacker().pack(Forwarded(b"opus", 960)) == ([b"opus"], 960)
+def test_vp8_payloads_fit_the_packet_size_and_mark_the_frame_start() -> None:
+    payloads = vp8_payloads(bytes(5000), picture_id=0x1234)
+    assert len(payloads) == 4 and all(len(p) <= PACKET_MAX for p in payloads)
+    assert payloads[0][0] == 0x90 and all(p[0] == 0x80 for p in payloads[1:])
+    assert all(int.from_bytes(p[2:4], "big") == 0x8000 | 0x1234 for p in payloads)
+    assert b"".join(p[4:] for p in payloads) == bytes(5000)
 
 
-async def test_video_waits_for_activation_then_for_a_key_frame_and_asks_for_one() -> None:
+async def test_the_sender_is_taken_over_and_never_gets_an_encoder(pc: RTCPeerConnection) -> None:
     asked: list[bool] = []
-    track = ForwardTrack("video", capacity=10)
-    track.bind(lambda: asked.append(True))
-    track.push(key(0))
-    assert not track._queue and not asked  # not agreed by the viewer yet
-    track.activate()
+    out = sender_for(pc, "video", asked)
+    sender = pc.getTransceivers()[0].sender
+    assert sender._run_rtp.__self__ is out  # type: ignore[attr-defined]
+    assert sender._RTCRtpSender__encoder is None  # type: ignore[attr-defined]
+    sender._send_keyframe()  # what aiortc calls on a viewer's PLI or FIR
     assert asked == [True]
-    track.push(delta(3000))
-    track.push(key(6000))
-    track.push(delta(9000))
-    out = await drain(track)
-    assert [f.data for f in out] == [b"K6000", b"D9000"]
-    assert [f.timestamp for f in out] == [0, 3000]  # the transceiver's own timeline
 
 
-async def test_a_rebound_track_continues_its_timeline_one_frame_later() -> None:
-    track = ForwardTrack("video", capacity=10)
-    track.bind(None)
-    track.activate()
-    track.push(key(90_000))
-    track.push(delta(93_000))
-    assert [f.timestamp for f in await drain(track)] == [0, 3000]
-    track.bind(None)  # another publication, another clock
-    track.activate()
-    track.push(key(5_000_000))
-    assert [f.timestamp for f in await drain(track)] == [6000]
-
-
-async def test_a_full_video_queue_starts_over_at_a_key_frame() -> None:
+async def test_video_waits_for_activation_then_for_a_key_frame(pc: RTCPeerConnection) -> None:
     asked: list[bool] = []
-    track = ForwardTrack("video", capacity=3)
-    track.bind(lambda: asked.append(True))
-    track.activate()
-    asked.clear()
-    for frame in (key(0), delta(1), delta(2), delta(3), delta(4)):
-        track.push(frame)
-    assert not track._queue and track.dropped == 4 and asked == [True]
-    track.push(delta(5))
-    track.push(key(6))
-    assert [f.data for f in await drain(track)] == [b"K6"]
+    out = sender_for(pc, "video", asked)
+    out.push(key(0))
+    assert out.dropped == 0 and not asked  # not agreed by the viewer yet: ignored
+    out.activate()
+    assert asked == [True]
+    for frame in (delta(1), key(2), delta(3), delta(4)):
+        out.push(frame)
+    assert out.dropped == 0
+    out.push(delta(5))  # four frames while the connection is not up: over the bound of three
+    assert out.dropped == 4 and asked == [True, True]
+    out.push(delta(6))
+    out.push(key(7))
+    assert out.dropped == 4  # waits quietly for the key frame, then takes it
 
 
-async def test_a_full_audio_queue_drops_its_oldest_packet() -> None:
-    track = ForwardTrack("audio", capacity=2)
-    track.bind(None)
-    track.activate()
-    for ts in (0, 960, 1920):
-        track.push(EncodedFrame(b"%d" % ts, ts, True, 40))
-    assert [f.data for f in await drain(track)] == [b"960", b"1920"]
+async def test_packets_run_on_one_timeline_across_publications(pc: RTCPeerConnection) -> None:
+    out = sender_for(pc, "video", [])
+    packets = [RtpPacket.parse(p) for p in out.packets_for(key(90_000, size=3000))]
+    packets += [RtpPacket.parse(p) for p in out.packets_for(delta(93_000))]
+    out.bind(None)  # another publication, another clock
+    packets += [RtpPacket.parse(p) for p in out.packets_for(key(7_000_000))]
+    seqs = [p.sequence_number for p in packets]
+    assert seqs == [(seqs[0] + i) & 0xFFFF for i in range(len(seqs))]
+    assert [p.marker for p in packets] == [0, 0, 1, 1, 1]
+    start = packets[0].timestamp
+    assert [(p.timestamp - start) & 0xFFFFFFFF for p in packets] == [0, 0, 0, 3000, 6000]
+    ssrc = pc.getTransceivers()[0].sender._ssrc
+    assert {p.ssrc for p in packets} == {ssrc}
+    stats = await pc.getTransceivers()[0].sender.getStats()
+    outbound = next(s for s in stats.values() if s.type == "outbound-rtp")
+    assert outbound.packetsSent == 5  # what aiortc's sender reports say
 
 
-async def test_a_stopped_track_ends_a_waiting_recv() -> None:
-    track = ForwardTrack("audio", capacity=2)
-    waiting = asyncio.get_running_loop().create_task(track.recv())
-    await asyncio.sleep(0)
-    track.stop()
-    with pytest.raises(MediaStreamError):
-        await waiting
-
-
-async def test_attach_sender_gives_a_real_sender_a_packer_and_our_keyframe_path() -> None:
-    pc = RTCPeerConnection()
-    try:
-        asked: list[bool] = []
-        track = ForwardTrack("video", capacity=2)
-        track.bind(lambda: asked.append(True))
-        sender = pc.addTransceiver(track, direction="sendonly").sender
-        attach_sender(sender, track)
-        assert isinstance(sender._RTCRtpSender__encoder, Vp8Packer)  # type: ignore[attr-defined]
-        sender._send_keyframe()  # what aiortc calls on a viewer's PLI or FIR
-        assert asked == [True]
-        with pytest.raises(RuntimeError):
-            attach_sender(sender, track)
-    finally:
-        await pc.close()
+async def test_audio_drops_its_oldest_frame_when_the_bound_is_reached(
+    pc: RTCPeerConnection,
+) -> None:
+    out = sender_for(pc, "audio", [])
+    out.activate()
+    for ts in range(4):
+        out.push(EncodedFrame(b"%d" % ts, ts * 960, True, 40))
+    assert out.dropped == 1

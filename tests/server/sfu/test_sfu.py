@@ -6,6 +6,7 @@ Deadlines here are generous bounds, not speed targets (bench/sfu_fanout.py measu
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -15,7 +16,7 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpSender
 from aiortc import rtcrtpreceiver as aiortc_receiver
 
 from server.sfu import MediaError, SfuEngine
-from server.sfu.outbound import OpusPacker, Vp8Packer
+from server.sfu.outbound import ForwardSender
 from server.sfu.tap import FrameAssembler
 from tests.server.sfu.media import PatternVideo, Tone, read_code
 from tests.server.sfu.peers import Peer
@@ -100,8 +101,9 @@ async def test_two_viewers_get_every_frame_unchanged_in_order_and_decodable(
             jitter = transceiver.receiver._RTCRtpReceiver__jitter_buffer  # type: ignore[attr-defined]
             assert isinstance(jitter, FrameAssembler)
         for transceiver in members[name].downstream.connection.getTransceivers():
-            encoder = transceiver.sender._RTCRtpSender__encoder  # type: ignore[attr-defined]
-            assert isinstance(encoder, Vp8Packer | OpusPacker)
+            sender = transceiver.sender
+            assert isinstance(sender._run_rtp.__self__, ForwardSender)  # type: ignore[attr-defined]
+            assert sender._RTCRtpSender__encoder is None  # type: ignore[attr-defined]
 
 
 async def test_a_late_viewer_with_a_stock_receiver_sees_video_soon(join: Join) -> None:
@@ -199,15 +201,16 @@ async def test_viewer_key_frame_requests_reach_the_publisher_at_most_once_a_seco
     await publisher.publish({"camera": PatternVideo()})
     await ada.wait_for("pub", "camera", 30, WITHIN)
     await asyncio.sleep(1.1)  # any start-up request is older than the interval
-    before = publisher.plis["camera"]
     started = time.monotonic()
     for _ in range(30):
         await ada.send_pli("pub", "camera")
         await asyncio.sleep(0.05)
-    elapsed = time.monotonic() - started
     await asyncio.sleep(0.3)
-    forwarded = publisher.plis["camera"] - before
-    assert 1 <= forwarded <= int(elapsed) + 1, (forwarded, elapsed)
+    window = time.monotonic() - started
+    forwarded = [t for t in publisher.pli_times["camera"] if t >= started]
+    gaps = [b - a for a, b in itertools.pairwise(forwarded)]
+    assert 1 <= len(forwarded) <= int(window) + 1, (forwarded, window)
+    assert all(gap > 0.8 for gap in gaps), gaps  # sent a second apart, give or take the loop
 
 
 async def test_offers_are_serialized_and_camera_and_screen_are_separate_tracks(
@@ -260,31 +263,44 @@ async def test_the_dominant_speaker_is_reported_to_the_room(join: Join) -> None:
     assert 0.1 < loud.spoke[0] < 0.5  # the tone is about -13 dBov
 
 
-async def test_lost_upstream_packets_are_repaired_before_forwarding(
-    join: Join, engine: SfuEngine
-) -> None:
+def lose_every_tenth_video_packet(pc: RTCPeerConnection) -> set[int]:
+    """The network loses every tenth VP8 packet the first time it is sent, on `pc`'s side.
+
+    This sits where a datagram arrives, before SRTP, as a real loss would: a resent copy is not
+    taken for a replay. Returns the sequence numbers seen.
+    """
+    ice = pc.getTransceivers()[0].receiver.transport.transport
+    receive = ice._recv
+    seen: set[int] = set()
+
+    async def lossy() -> bytes:
+        while True:
+            data = await receive()
+            seq = int.from_bytes(data[2:4], "big")
+            if len(data) < 12 or data[1] & 0x7F != 97 or seq in seen:
+                return data
+            seen.add(seq)
+            if seq % 10:
+                return data
+
+    ice._recv = lossy
+    return seen
+
+
+async def test_lost_packets_are_resent_on_both_hops(join: Join, engine: SfuEngine) -> None:
     publisher, ada = await join("pub"), await join("ada")
     video = PatternVideo()
     await publisher.publish({"camera": video})
     upstream = engine._rooms[ROOM].members["pub"].upstream
     assert upstream is not None
-    transport = upstream.connection.getTransceivers()[0].receiver.transport
-    deliver = transport._handle_rtp_data
-    seen: set[int] = set()
-
-    async def lossy(data: bytes, arrival_time_ms: int) -> None:
-        # The network loses every tenth video packet the first time it is sent.
-        seq = int.from_bytes(data[2:4], "big")
-        if data[1] & 0x7F == 97 and seq not in seen:
-            seen.add(seq)
-            if seq % 10 == 0:
-                return
-        await deliver(data, arrival_time_ms)
-
-    transport._handle_rtp_data = lossy  # type: ignore[method-assign]
+    up_seen = lose_every_tenth_video_packet(upstream.connection)
+    await ada.wait_for("pub", "camera", 1, WITHIN)
+    down_seen = lose_every_tenth_video_packet(ada.down)
     await ada.wait_for("pub", "camera", 60, WITHIN)
     sent = numbers(ada, video, ("pub", "camera"))
-    assert len(seen) >= 60 and sent == list(range(sent[0], sent[0] + len(sent)))
+    assert len(up_seen) >= 60 and len(down_seen) >= 30 and sent == sorted(set(sent))
+    # Repaired, not skipped: a busy machine may still take longer than the hole patience once.
+    assert len(sent) >= 0.9 * (sent[-1] - sent[0] + 1), sent
 
 
 async def offer_of(pc: RTCPeerConnection) -> str:

@@ -9,7 +9,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtp import RtpPacket
 
 from server.sfu.frames import EncodedFrame, is_vp8_keyframe
-from server.sfu.outbound import Forwarded, Vp8Packer
+from server.sfu.outbound import vp8_payloads
 from server.sfu.tap import HOLE_PATIENCE, FrameAssembler, tap_receiver
 
 VP8 = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=97)
@@ -31,10 +31,9 @@ class Stream:
     def __init__(self, seq: int = 65530, timestamp: int = 2**32 - 6000):
         self.seq = seq
         self.timestamp = timestamp
-        self.packer = Vp8Packer()
 
     def frame(self, data: bytes) -> list[RtpPacket]:
-        payloads, _ = self.packer.pack(Forwarded(data, 0))
+        payloads = vp8_payloads(data, picture_id=self.seq & 0x7FFF)
         packets = []
         for index, payload in enumerate(payloads):
             packet = RtpPacket(
