@@ -42,6 +42,10 @@ class LoginPage(QWidget):
         self.submit.setDefault(True)
         card.body.addSpacing(4)
         card.body.addWidget(self.submit)
+        self.cancel_deletion = button("Cancel deletion and keep my account", role="secondary")
+        self.cancel_deletion.setObjectName("cancelDeletionButton")
+        self.cancel_deletion.setVisible(False)
+        card.body.addWidget(self.cancel_deletion)
         register_line = QHBoxLayout()
         register_line.addStretch(1)
         register_line.addWidget(plain_label("New to Podium?", role="hint", wrap=False))
@@ -55,6 +59,8 @@ class LoginPage(QWidget):
         layout.addWidget(centered(card, max_width=460))
 
         self.submit.clicked.connect(self._submit)
+        self.cancel_deletion.clicked.connect(self._cancel_deletion)
+        vm.pendingDeletionChanged.connect(self.cancel_deletion.setVisible)
         self.login.edit.returnPressed.connect(self.password.edit.setFocus)
         self.password.edit.returnPressed.connect(self._submit)
         self.register.clicked.connect(app_vm.show_register)
@@ -81,7 +87,13 @@ class LoginPage(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self.submit.setEnabled(not busy)
+        self.cancel_deletion.setEnabled(not busy)
         self.submit.setText("Logging in…" if busy else "Log in")
+
+    def _cancel_deletion(self) -> None:
+        password = self.password.edit.text()
+        self.password.edit.clear()
+        self._vm.cancel_deletion(self.login.edit.text(), password)
 
     def _submit(self) -> None:
         password = self.password.edit.text()

@@ -7,10 +7,14 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from app.ui.connecting_page import ConnectingPage
+from app.ui.contacts_page import ContactsPage
 from app.ui.home_page import HomePage
 from app.ui.login_page import LoginPage
 from app.ui.meeting_page import MeetingPage
 from app.ui.password_page import PasswordPage
+from app.ui.policy_notice import PolicyNotice
+from app.ui.policy_page import PolicyPage
+from app.ui.privacy_page import PrivacyPage
 from app.ui.profile_page import ProfilePage
 from app.ui.register_page import RegisterPage
 from app.ui.setup_page import SetupPage
@@ -19,6 +23,10 @@ from app.viewmodels.app_viewmodel import AppViewModel, Page
 
 WINDOW_TITLE = "Podium"
 MINIMUM_SIZE = (900, 640)
+# Pages of a logged-in member on which the notice of an upcoming policy shows.
+_POLICY_NOTICE_PAGES = frozenset(
+    {Page.HOME, Page.PROFILE, Page.PASSWORD, Page.PRIVACY, Page.CONTACTS}
+)
 
 
 class MainWindow(QMainWindow):
@@ -41,6 +49,7 @@ class MainWindow(QMainWindow):
 
         self.notice = Banner("warning")
         self.notice.setObjectName("notice")
+        self.policy_notice = PolicyNotice(vm.policy)
 
         self.pages: dict[Page, QWidget] = {
             Page.SETUP: SetupPage(vm.setup),
@@ -51,6 +60,9 @@ class MainWindow(QMainWindow):
             Page.MEETING: MeetingPage(vm.meeting),
             Page.PROFILE: ProfilePage(vm, vm.profile),
             Page.PASSWORD: PasswordPage(vm, vm.password),
+            Page.PRIVACY: PrivacyPage(vm, vm.privacy),
+            Page.CONTACTS: ContactsPage(vm, vm.contacts),
+            Page.POLICY: PolicyPage(vm.policy),
         }
         self.stack = QStackedWidget()
         for page in self.pages.values():
@@ -63,11 +75,14 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(header)
         column.addWidget(self.notice)
+        column.addWidget(self.policy_notice)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
         vm.pageChanged.connect(self._show_page)
         vm.noticeChanged.connect(self.notice.show_message)
+        vm.policy.noticeChanged.connect(lambda _text: self._show_policy_notice())
+        self.policy_notice.details.clicked.connect(vm.show_privacy)
         self._show_page(vm.page)
         self.notice.show_message(vm.notice)
 
@@ -88,6 +103,13 @@ class MainWindow(QMainWindow):
         # The meeting uses the whole window; its own top bar names the meeting.
         self.header.setVisible(page != Page.MEETING)
         self.notice.setVisible(bool(self.notice.text()) and page != Page.MEETING)
+        self._show_policy_notice()
+
+    def _show_policy_notice(self) -> None:
+        page = Page(self.vm.page)
+        self.policy_notice.setVisible(
+            self.policy_notice.has_notice() and page in _POLICY_NOTICE_PAGES
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Quitting waits for the bundled server to stop, which the app's loop does after this.

@@ -33,16 +33,21 @@ class ProfilePage(QWidget):
         self.home = button("Back to meetings", role="secondary")
         self.home.setObjectName("homeButton")
         self.change_password = button("Change password…", role="secondary")
+        self.privacy = button("Privacy", role="secondary")
+        self.privacy.setObjectName("privacyButton")
         self.logout = button("Log out", role="secondary")
         self.logout.setObjectName("logoutButton")
         head.addWidget(self.home)
         head.addWidget(self.change_password)
+        head.addWidget(self.privacy)
         head.addWidget(self.logout)
         card.body.addLayout(head)
         card.body.addWidget(
             plain_label(
                 "This is everything Podium keeps about you as a member. Correct it any time; "
-                "clear an optional field to remove it. Fields marked * are required.",
+                "clear an optional field to remove it. Fields marked * are required. Consents, "
+                "your public profile, downloading your data and deleting your account are under "
+                "Privacy.",
                 role="hint",
             )
         )
@@ -72,6 +77,7 @@ class ProfilePage(QWidget):
         self.reset.clicked.connect(self._undo)
         self.home.clicked.connect(app_vm.show_home)
         self.change_password.clicked.connect(app_vm.show_password)
+        self.privacy.clicked.connect(app_vm.show_privacy)
         self.logout.clicked.connect(app_vm.logout)
         vm.fieldsChanged.connect(self._build)
         vm.profileChanged.connect(self._show_profile)

@@ -15,12 +15,15 @@ from app.core.bundled_server import BundledServer, BundledServerError
 from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
 from app.core.server_link import ServerLink
 from app.core.token_store import NO_KEYRING_NOTICE
+from app.viewmodels.contacts_viewmodel import ContactsViewModel
 from app.viewmodels.home_viewmodel import HomeViewModel
 from app.viewmodels.login_viewmodel import LoginViewModel
 from app.viewmodels.media_devices import Devices, PlayerFactory
 from app.viewmodels.meeting_viewmodel import MeetingState, MeetingViewModel
 from app.viewmodels.messages import describe
 from app.viewmodels.password_viewmodel import CHANGED_MESSAGE, PasswordViewModel
+from app.viewmodels.policy_viewmodel import PolicyViewModel
+from app.viewmodels.privacy_viewmodel import PrivacyViewModel
 from app.viewmodels.profile_data import profile_to_dict
 from app.viewmodels.profile_viewmodel import ProfileViewModel
 from app.viewmodels.register_viewmodel import RegisterViewModel
@@ -28,6 +31,9 @@ from app.viewmodels.setup_viewmodel import SetupViewModel
 from app.viewmodels.synthetic_devices import SyntheticDevices
 
 THIS_COMPUTER = "This computer"
+POLICY_DECLINED = (
+    "You have logged out. To use Podium on this server you need to accept its privacy policy."
+)
 
 
 class Page(StrEnum):
@@ -41,6 +47,9 @@ class Page(StrEnum):
     MEETING = "meeting"
     PROFILE = "profile"
     PASSWORD = "password"
+    PRIVACY = "privacy"
+    CONTACTS = "contacts"
+    POLICY = "policy"
 
 
 class AppViewModel(QObject):
@@ -75,6 +84,7 @@ class AppViewModel(QObject):
         self._server_text = ""
         self._connecting = ("", "")
         self._watcher: asyncio.Task[None] | None = None
+        self._welcome = ""
 
         self.setup = SetupViewModel(self)
         self.login = LoginViewModel(account, self)
@@ -85,14 +95,30 @@ class AppViewModel(QObject):
             account, devices or SyntheticDevices(), player_factory, self
         )
         self.home = HomeViewModel(account, self.meeting, self)
+        self.policy = PolicyViewModel(account, self)
+        self.privacy = PrivacyViewModel(account, self.policy, self)
+        self.contacts = ContactsViewModel(account, self)
 
         self.setup.chosen.connect(self._apply_choice)
         self.setup.cancelled.connect(lambda: self._go(self._back_page))
         self.login.loggedIn.connect(self._on_logged_in)
         self.register.registered.connect(self._on_registered)
         self.password.changed.connect(self._on_password_changed)
-        for form in (self.profile, self.password, self.home):
+        for form in (
+            self.profile,
+            self.password,
+            self.home,
+            self.policy,
+            self.contacts,
+            self.contacts.form,
+            self.contacts.importer,
+            *self.privacy.forms,
+        ):
             form.sessionExpired.connect(self._on_session_expired)
+        self.login.deletionCancelled.connect(self._set_welcome)
+        self.privacy.deletion.deleted.connect(self._on_account_deleted)
+        self.policy.accepted.connect(self.show_home)
+        self.policy.declined.connect(self._on_policy_declined)
         self.profile.profileChanged.connect(
             lambda _p: self.home.set_name(self.profile.display_name)
         )
@@ -166,8 +192,22 @@ class AppViewModel(QObject):
     def show_home(self) -> None:
         """Go to the home page (start or join a meeting), refreshing your meetings."""
         self.home.clear_messages()
+        welcome, self._welcome = self._welcome, ""
+        if welcome:
+            self.home.show_status(welcome)
         self.home.load()
         self._go(Page.HOME)
+
+    def show_privacy(self) -> None:
+        """Go to the privacy panel, reading every section afresh."""
+        self.privacy.load()
+        self._go(Page.PRIVACY)
+
+    def show_contacts(self) -> None:
+        """Go to the address book, reading it afresh."""
+        self.contacts.clear_messages()
+        self.contacts.load()
+        self._go(Page.CONTACTS)
 
     def show_password(self) -> None:
         """Open the change-password form, empty."""
@@ -177,14 +217,19 @@ class AppViewModel(QObject):
     @asyncSlot()
     async def logout(self) -> None:
         """End the session; the token is forgotten even if the server cannot be told."""
-        message = "You have logged out."
+        await self._end_session("You have logged out.")
+
+    @asyncSlot()
+    async def _on_policy_declined(self) -> None:
+        await self._end_session(POLICY_DECLINED)
+
+    async def _end_session(self, message: str) -> None:
         await self.meeting.shutdown()
         try:
             await self._account.logout()
         except ApiError as exc:
             message = f"Logged out here, but the server could not be told: {describe(exc)}"
-        self.profile.clear()
-        self.home.clear()
+        self._forget_member()
         self.login.prefill(self.login.login_text, message)
         self._go(Page.LOGIN)
 
@@ -272,18 +317,48 @@ class AppViewModel(QObject):
     async def _on_session_expired(self) -> None:
         await self.meeting.shutdown()
         await self._account.forget()
-        self.profile.clear()
-        self.home.clear()
+        self._forget_member()
         self.login.prefill(self.login.login_text, "Your session has ended. Please log in again.")
         self._go(Page.LOGIN)
 
+    @asyncSlot(str)
+    async def _on_account_deleted(self, message: str) -> None:
+        # The server ended every session already; only the local token is left to drop.
+        username = self.profile.profile.get("values", {}).get("username", "")
+        await self.meeting.shutdown()
+        await self._account.forget()
+        self._forget_member()
+        self.login.prefill(username or self.login.login_text, message)
+        self._go(Page.LOGIN)
+
+    def _set_welcome(self, message: str) -> None:
+        self._welcome = message
+
+    def _forget_member(self) -> None:
+        self.profile.clear()
+        self.home.clear()
+        self.policy.clear()
+        self.privacy.clear()
+        self.contacts.clear()
+
     def _enter_profile(self, profile: dict[str, Any]) -> None:
-        """Logged in: remember the profile and open the home page."""
+        """Logged in: remember the profile, then ask about the policy or open the home page."""
         self.profile.clear_messages()
         self.profile.show(profile)
         # Refresh fields and values: the member information page needs the server's labels.
         self.profile.load()
-        self.show_home()
+        self._check_policy()
+
+    @asyncSlot()
+    async def _check_policy(self) -> None:
+        """A policy in force that the member has not accepted is asked about before anything."""
+        await self.policy.refresh()
+        if not self._account.logged_in:
+            return  # the session ended meanwhile; the log-in page is on show
+        if self.policy.must_accept:
+            self._go(Page.POLICY)
+        else:
+            self.show_home()
 
     def _watch_bundled(self) -> None:
         bundled = self._link.bundled

@@ -1,0 +1,89 @@
+"""A read-only table of plain strings with a key and a problem flag per row (lists, previews)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+Index = QModelIndex | QPersistentModelIndex
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass(frozen=True)
+class TextRow:
+    """One row: its cells, an id for actions, whether it has a problem and a tooltip."""
+
+    cells: tuple[str, ...]
+    key: object = None
+    problem: bool = False
+    tooltip: str = ""
+
+
+class TextTableModel(QAbstractTableModel):
+    """Headers and rows of text; views show them as they are (never as markup)."""
+
+    def __init__(self, headers: Sequence[str] = (), parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._headers: tuple[str, ...] = tuple(headers)
+        self._rows: list[TextRow] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """One per row."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """One per header."""
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles."""
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._headers)
+        ):
+            return self._headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Cell text, or the row's key, problem flag or tooltip by role."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.cells[index.column()] if index.column() < len(row.cells) else ""
+        if role == KEY_ROLE:
+            return row.key
+        if role == PROBLEM_ROLE:
+            return row.problem
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.tooltip or None
+        return None
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """The column titles."""
+        return self._headers
+
+    def rows(self) -> list[TextRow]:
+        """Every row, in order."""
+        return list(self._rows)
+
+    def column(self, title: str) -> list[str]:
+        """Every row's text in the column of that title."""
+        at = self._headers.index(title)
+        return [row.cells[at] if at < len(row.cells) else "" for row in self._rows]
+
+    def set_rows(self, rows: Sequence[TextRow], headers: Sequence[str] | None = None) -> None:
+        """Replace the rows (and the headers when given)."""
+        self.beginResetModel()
+        if headers is not None:
+            self._headers = tuple(headers)
+        self._rows = list(rows)
+        self.endResetModel()

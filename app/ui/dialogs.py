@@ -1,0 +1,27 @@
+"""Standard questions: where to save, which file to open, yes or no."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+def ask_save_path(parent: QWidget, title: str, suggested: str, filters: str) -> str:
+    """Ask where to save a file; "" when the member cancels."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    return path
+
+
+def ask_open_path(parent: QWidget, title: str, filters: str) -> str:
+    """Ask which file to open; "" when the member cancels."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+    return path
+
+
+def ask_confirmation(parent: QWidget, title: str, question: str) -> bool:
+    """A Yes/No question; True for Yes."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes

@@ -1,0 +1,134 @@
+"""Consents: newsletter (double opt-in), usage statistics, organiser contact; history of changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from qasync import asyncSlot
+
+from app.core.account_session import AccountSession
+from app.core.api_client import ApiError
+from app.core.privacy_data import (
+    NEWSLETTER,
+    ORGANISER_CONTACT,
+    TESTIMONIAL_PUBLICATION,
+    USAGE_STATISTICS,
+    Consent,
+    Consents,
+)
+from app.models.text_table_model import TextRow, TextTableModel
+from app.viewmodels.form_viewmodel import FormViewModel
+from app.viewmodels.time_text import date_text, date_time_text
+
+# The purposes the panel offers as checkboxes (testimonials have their own section).
+TOGGLES = (NEWSLETTER, USAGE_STATISTICS, ORGANISER_CONTACT)
+PURPOSE_NAMES = {
+    NEWSLETTER: "Newsletter",
+    USAGE_STATISTICS: "Anonymous usage statistics",
+    TESTIMONIAL_PUBLICATION: "Publishing my testimonials",
+    ORGANISER_CONTACT: "E-mail from meeting organisers",
+}
+SOURCE_NAMES = {"app": "in the app", "web": "on the web", "email": "by e-mail link"}
+HISTORY_HEADERS = ("When", "What", "Change", "How", "Policy")
+CONFIRM_SENT = "We e-mailed you a link to confirm. The newsletter starts only when you follow it."
+
+
+def state_text(consent: Consent) -> str:
+    """ "Given on 24 November 2026", "Waiting for your confirmation" or "Not given"."""
+    if consent.granted:
+        since = date_text(consent.changed_at or "")
+        return f"Given on {since}" if since else "Given"
+    if consent.pending:
+        return "Waiting for your confirmation: follow the link we e-mailed you"
+    return "Not given"
+
+
+class ConsentsViewModel(FormViewModel):
+    """Each purpose's state as a dict; ticking grants, unticking withdraws at once."""
+
+    consentsChanged = Signal(dict)
+
+    def __init__(self, account: AccountSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._account = account
+        self._consents = Consents()
+        self.history = TextTableModel(HISTORY_HEADERS, self)
+
+    def state(self, purpose: str) -> dict[str, Any]:
+        """{"granted", "pending", "checked", "text"}: checked when granted or pending."""
+        consent = self._consents.get(purpose)
+        return {
+            "granted": consent.granted,
+            "pending": consent.pending,
+            "checked": consent.granted or consent.pending,
+            "text": state_text(consent),
+        }
+
+    def states(self) -> dict[str, dict[str, Any]]:
+        """state() of every purpose the panel shows."""
+        return {purpose: self.state(purpose) for purpose in PURPOSE_NAMES}
+
+    def clear(self) -> None:
+        """Forget everything (on log-out)."""
+        self._consents = Consents()
+        self.history.set_rows([])
+        self.clear_messages()
+        self.consentsChanged.emit(self.states())
+
+    @asyncSlot()
+    async def load(self) -> None:
+        """Read every consent and the history."""
+        self._set_busy(True)
+        try:
+            consents = await self._account.api.consents()
+        except ApiError as exc:
+            self._report(exc)
+            return
+        finally:
+            self._set_busy(False)
+        self._adopt(consents)
+
+    @asyncSlot(str, bool)
+    async def change(self, purpose: str, granted: bool) -> None:
+        """Grant or withdraw one purpose, then re-read the ledger."""
+        self.clear_messages()
+        self._set_busy(True)
+        try:
+            result = await self._account.api.set_consent(purpose, granted)
+            consents = await self._account.api.consents()
+        except ApiError as exc:
+            self._report(exc)
+            # Put the checkbox back to what the server holds.
+            self.consentsChanged.emit(self.states())
+            return
+        finally:
+            self._set_busy(False)
+        self._adopt(consents)
+        self._set_status(self._confirmation(result, granted))
+
+    def _confirmation(self, result: Consent, granted: bool) -> str:
+        name = PURPOSE_NAMES.get(result.purpose, result.purpose)
+        if granted and result.pending:
+            return CONFIRM_SENT
+        if granted:
+            return f"{name}: your consent is recorded. Untick the box to withdraw it any time."
+        return f"{name}: withdrawn."
+
+    def _adopt(self, consents: Consents) -> None:
+        self._consents = consents
+        self.history.set_rows(
+            [
+                TextRow(
+                    (
+                        date_time_text(event.at),
+                        PURPOSE_NAMES.get(event.purpose, event.purpose),
+                        "Given" if event.granted else "Withdrawn",
+                        SOURCE_NAMES.get(event.source, event.source),
+                        event.policy_version or "",
+                    )
+                )
+                for event in reversed(consents.events)
+            ]
+        )
+        self.consentsChanged.emit(self.states())
