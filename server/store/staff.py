@@ -70,22 +70,6 @@ class StaffStore:
     async def roles_of(self, user_id: int) -> frozenset[str]:
         return await self._db.run(lambda conn: roles_in(conn, user_id))
 
-    async def grant_role(self, user_id: int, role: str, now: float) -> bool:
-        """Give `role` to a user; False when there is no such user."""
-        if role not in ROLES:
-            raise ValueError(f"unknown staff role {role!r}")
-
-        def work(conn: sqlcipher3.Connection) -> bool:
-            if conn.execute("SELECT 1 FROM users WHERE id = ?", (user_id,)).fetchone() is None:
-                return False
-            conn.execute(
-                "INSERT OR IGNORE INTO staff_roles (user_id, role, granted_at) VALUES (?, ?, ?)",
-                (user_id, role, now),
-            )
-            return True
-
-        return await self._db.run(work)
-
     async def read_user(
         self,
         staff_id: int,
