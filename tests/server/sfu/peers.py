@@ -82,6 +82,18 @@ class Peer:
         answer = await self.engine.publish(self.room, self.name, self.up.localDescription.sdp, mids)
         await self.up.setRemoteDescription(RTCSessionDescription(answer, "answer"))
 
+    async def republish(self, keep: set[str]) -> None:
+        """Offer again on the same upstream connection, naming only the sources in `keep`."""
+        assert self.up is not None
+        await self.up.setLocalDescription(await self.up.createOffer())
+        mids = {
+            str(t.mid): source
+            for t, source in zip(self.up.getTransceivers(), self._sources, strict=True)
+            if source in keep
+        }
+        answer = await self.engine.publish(self.room, self.name, self.up.localDescription.sdp, mids)
+        await self.up.setRemoteDescription(RTCSessionDescription(answer, "answer"))
+
     async def answer(self) -> None:
         sdp, tracks = self._pending, self._pending_tracks
         assert sdp is not None

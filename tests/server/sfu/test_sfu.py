@@ -194,6 +194,30 @@ async def test_leaving_closes_the_connections_and_others_keep_receiving(
     assert len(ada.down.getTransceivers()) == 1
 
 
+async def test_a_source_left_out_of_a_new_offer_is_withdrawn_and_nothing_is_left_running(
+    join: Join, engine: SfuEngine
+) -> None:
+    before = asyncio.all_tasks()
+    publisher, ada = await join("pub"), await join("ada")
+    await publisher.publish({"camera": PatternVideo(), "microphone": Tone()})
+    await ada.wait_for("pub", "camera", 10, WITHIN)
+    await publisher.republish(keep={"microphone"})
+    deadline = time.monotonic() + WITHIN
+    while {t.source for t in ada.tracks.values()} != {"microphone"}:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.02)
+    count = ada.count("pub", "microphone")
+    await ada.wait_for("pub", "microphone", count + 10, WITHIN)
+
+    for peer in (publisher, ada):
+        await peer.leave()
+    await engine.close()
+    while asyncio.all_tasks() - before - {asyncio.current_task()}:
+        assert time.monotonic() < deadline, asyncio.all_tasks() - before
+        await asyncio.sleep(0.05)
+    assert engine._rooms == {}
+
+
 async def test_viewer_key_frame_requests_reach_the_publisher_at_most_once_a_second(
     join: Join,
 ) -> None:
