@@ -83,14 +83,15 @@ class PolicyViewModel(FormViewModel):
         return f"{text} {short}" if short else text
 
     def dismiss_notice(self) -> None:
-        """Hide the notice of this upcoming version until the app restarts."""
+        """Hide the notice of this upcoming version until the member logs in again."""
         if self._state and self._state.upcoming:
             self._dismissed = self._state.upcoming.version
         self.noticeChanged.emit(self.notice)
 
     def clear(self) -> None:
-        """Forget the state (on log-out)."""
+        """Forget the state and any dismissal (on log-out)."""
         self._state = None
+        self._dismissed = None
         self.clear_messages()
         self._publish()
 
