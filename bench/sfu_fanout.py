@@ -463,6 +463,13 @@ class Child:
         return int(fields[11]) / tick, int(fields[12]) / tick
 
 
+def udp_receive_buffer_errors() -> int:
+    """Datagrams this machine dropped for full socket receive buffers, so far."""
+    lines = [line.split() for line in Path("/proc/net/snmp").read_text().splitlines()]
+    names, values = [line for line in lines if line[0] == "Udp:"][:2]
+    return int(values[names.index("RcvbufErrors")])
+
+
 async def measure_cpu(server: Child, seconds: float) -> tuple[float, float]:
     """Percent of one core the process used over `seconds`: user, system."""
     (user, system), started = server.cpu_seconds(), time.monotonic()
@@ -500,7 +507,9 @@ async def forward_phase(viewers: int, seconds: float, loop: Path) -> dict[str, A
             await child.line("RECEIVING")
         await asyncio.sleep(1.0)
         window = (time.time(), time.time() + seconds)
+        drops = udp_receive_buffer_errors()
         user, system = await measure_cpu(server, seconds)
+        drops = udp_receive_buffer_errors() - drops
         cpu = user + system
         window = (window[0], time.time())
         late = await Child.start("--role", "viewers", "--url", url, "--names", "late")
@@ -538,6 +547,7 @@ async def forward_phase(viewers: int, seconds: float, loop: Path) -> dict[str, A
         "added_latency_ms_p95": round(percentile(added, 0.95), 2) if added else None,
         "direct_latency_ms_p50": round(statistics.median(direct.values()), 2),
         "late_join_first_frame_ms": round(results["late"]["first_ms"]),
+        "udp_receive_buffer_drops_machine": drops,
     }
 
 

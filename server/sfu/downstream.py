@@ -75,7 +75,9 @@ class Downstream:
         ]
 
     def subscribe(self, publication: Publication) -> None:
-        if self._closed or publication in self._by_publication or publication in self._deferred:
+        if self._closed or self._pc.signalingState == "closed":
+            return  # left, or the client went away and aiortc closed the connection
+        if publication in self._by_publication or publication in self._deferred:
             return
         kind = publication.kind
         free = (s for s in self._slots if s.publication is None and s.out.kind == kind)

@@ -26,6 +26,12 @@ Wiring, per participant:
 
 Bad input (unknown participant, malformed SDP, a source that does not match its transceiver,
 an unsupported codec) raises `MediaError` with a message safe to show to the client.
+
+Clients offer VP8 and Opus and should keep every m-line on one bundled transport (in aiortc,
+`RTCConfiguration(bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)`): with aiortc's default "balanced"
+policy, an upstream offer of audio first and then two video tracks leaves the second video
+track on a transport BUNDLE discards, so it never sends. Downstream, the engine offers new
+m-lines so that even "balanced" answerers keep them all (see downstream.py).
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ Why frames rather than relaying the publisher's RTP packets with rewritten heade
 - End-to-end encryption (SFrame, RFC 9605) encrypts whole frames before packetization, so a
   forwarder has to work with frames and only the few clear header bytes; this one reads the VP8
   key frame bit and start code, nothing else.
-The cost is one re-packetization per viewer per frame (a few byte slices), small next to SRTP
-and the socket. Holding a frame until it is complete adds no delay beyond its own transmission,
-because it is released on its marker bit.
+The cost is one re-packetization per frame (shared by all viewers; per viewer only the RTP
+header and SRTP differ). Holding a frame until it is complete adds no delay beyond its own
+transmission, because it is released on its marker bit.
 """
 
 from __future__ import annotations
