@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from app.ui.tables import list_table
+from app.ui.tables import fit_rows, list_table
 from app.ui.widgets import Banner, Card, button, plain_label
 from app.viewmodels.consents_viewmodel import PURPOSE_NAMES, TOGGLES, ConsentsViewModel
 
@@ -88,7 +88,7 @@ class ConsentsCard(Card):
         history_line.addWidget(self.show_history)
         self.body.addLayout(history_line)
         self.history = list_table(vm.history, "consentHistory", stretch=1)
-        self.history.setMinimumHeight(120)
+        fit_rows(self.history, 6)
         self.history.setVisible(False)
         self.body.addWidget(self.history)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
 
+from app.ui.dialogs import fit_height
 from app.ui.form_fields import FormFields
 from app.ui.widgets import Banner, button, plain_label, title
 from app.viewmodels.contact_form_viewmodel import FIELD_SPECS, ContactFormViewModel
@@ -51,9 +52,22 @@ class ContactDialog(QDialog):
         self.save.clicked.connect(self._save)
         vm.prepared.connect(self._fill)
         vm.saved.connect(lambda _row, _created: self.accept())
-        vm.errorChanged.connect(self.error.show_message)
-        vm.fieldErrorsChanged.connect(self.form.set_errors)
+        vm.errorChanged.connect(self._show_error)
+        vm.fieldErrorsChanged.connect(self._show_field_errors)
         vm.busyChanged.connect(lambda busy: self.save.setEnabled(not busy))
+
+    def open(self) -> None:
+        """Show (window-modal) at a height that fits the form."""
+        fit_height(self)
+        super().open()
+
+    def _show_error(self, message: str) -> None:
+        self.error.show_message(message)
+        fit_height(self)
+
+    def _show_field_errors(self, errors: dict[str, str]) -> None:
+        self.form.set_errors(errors)
+        fit_height(self)
 
     def _fill(self, values: dict[str, str]) -> None:
         editing = self._vm.contact_id is not None

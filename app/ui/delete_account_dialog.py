@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QVBoxLayout, QWidget
 
+from app.ui.dialogs import fit_height
 from app.ui.form_fields import FieldRow
 from app.ui.widgets import Banner, button, plain_label, title
 from app.viewmodels.deletion_viewmodel import GRACE_EXPLAINED, DeletionViewModel
@@ -17,7 +18,7 @@ class DeleteAccountDialog(QDialog):
         self._vm = vm
         self.setObjectName("deleteAccountDialog")
         self.setWindowTitle("Delete my account")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(12)
@@ -47,11 +48,25 @@ class DeleteAccountDialog(QDialog):
         self.cancel.clicked.connect(self.reject)
         self.confirm.clicked.connect(self._submit)
         self.password.edit.returnPressed.connect(self._submit)
-        vm.errorChanged.connect(self.error.show_message)
-        vm.fieldErrorsChanged.connect(lambda e: self.password.set_error(e.get("password", "")))
+        vm.errorChanged.connect(self._show_error)
+        vm.fieldErrorsChanged.connect(self._show_field_errors)
         vm.busyChanged.connect(self._set_busy)
         vm.deleted.connect(lambda _message: self.accept())
         vm.formReset.connect(self._clear)
+
+    def open(self) -> None:
+        """Show (window-modal) at a height that fits the explanation."""
+        self.resize(self.minimumWidth(), self.height())
+        fit_height(self)
+        super().open()
+
+    def _show_error(self, message: str) -> None:
+        self.error.show_message(message)
+        fit_height(self)
+
+    def _show_field_errors(self, errors: dict[str, str]) -> None:
+        self.password.set_error(errors.get("password", ""))
+        fit_height(self)
 
     def _clear(self) -> None:
         self.password.edit.clear()

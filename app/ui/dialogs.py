@@ -1,9 +1,20 @@
-"""Standard questions: where to save, which file to open, yes or no."""
+"""Standard questions (where to save, which file to open, yes or no) and dialog sizing."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+
+
+def fit_height(dialog: QDialog) -> None:
+    """Make a dialog tall enough for its wrapped text at its current width (never shorter)."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    needed = layout.totalHeightForWidth(dialog.width())
+    if needed > dialog.height():
+        dialog.resize(dialog.width(), needed)
 
 
 def ask_save_path(parent: QWidget, title: str, suggested: str, filters: str) -> str:

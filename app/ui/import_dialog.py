@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.dialogs import ask_open_path
-from app.ui.tables import ProblemRowDelegate, list_table
+from app.ui.tables import ProblemRowDelegate, fit_rows, list_table
 from app.ui.widgets import Banner, button, plain_label, title
 from app.viewmodels.contact_import_viewmodel import ContactImportViewModel, field_choices
 
 MAPPING_COLUMNS = 2
+MAPPING_ROWS = 4
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
 
 
@@ -35,7 +36,7 @@ class ImportDialog(QDialog):
         self.ask_open_path: Callable[[QWidget, str, str], str] = ask_open_path
         self.setObjectName("importDialog")
         self.setWindowTitle("Import contacts")
-        self.resize(860, 640)
+        self.resize(900, 780)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 20)
         layout.setSpacing(10)
@@ -62,6 +63,9 @@ class ImportDialog(QDialog):
         self.summary = plain_label(role="hint")
         self.summary.setObjectName("importSummary")
         layout.addWidget(self.summary)
+        self.error = Banner("error")
+        self.error.setObjectName("importError")
+        layout.addWidget(self.error)
 
         self.mapping_title = plain_label(
             "Columns: which contact field each column of the file goes into", role="field"
@@ -77,7 +81,6 @@ class ImportDialog(QDialog):
         self.mapping_scroll.setWidgetResizable(True)
         self.mapping_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.mapping_scroll.setWidget(self.mapping_box)
-        self.mapping_scroll.setMaximumHeight(130)
         layout.addWidget(self.mapping_scroll)
         self.mappings: list[tuple[str, QComboBox]] = []
         self._can_import = False
@@ -87,21 +90,18 @@ class ImportDialog(QDialog):
         layout.addWidget(self.preview_title)
         self.preview = list_table(vm.rows, "importPreview", stretch=-1)
         self.preview.setItemDelegate(ProblemRowDelegate(self.preview))
-        self.preview.setMinimumHeight(130)
-        layout.addWidget(self.preview, 2)
+        self.preview.setMinimumHeight(150)
+        layout.addWidget(self.preview, 1)
 
         self.problems_title = plain_label("Problems to fix in the file", role="field")
         layout.addWidget(self.problems_title)
         self.problems = list_table(vm.errors, "importProblems", stretch=2)
         self.problems.setItemDelegate(ProblemRowDelegate(self.problems))
-        self.problems.setMinimumHeight(90)
-        layout.addWidget(self.problems, 1)
+        fit_rows(self.problems, 5)
+        layout.addWidget(self.problems)
 
-        self.error = Banner("error")
-        self.error.setObjectName("importError")
         self.status = Banner("success")
         self.status.setObjectName("importStatus")
-        layout.addWidget(self.error)
         layout.addWidget(self.status)
         actions = QHBoxLayout()
         actions.addStretch(1)
@@ -168,10 +168,24 @@ class ImportDialog(QDialog):
                 self.mapping_grid.addWidget(box, row, col * 2 + 1)
             for col in range(MAPPING_COLUMNS):
                 self.mapping_grid.setColumnStretch(col * 2 + 1, 1)
+            self._fit_mapping(len(headers))
         for column, (_header, box) in zip(columns, self.mappings, strict=True):
             box.setCurrentIndex(max(0, box.findData(column["field"])))
         self.mapping_title.setVisible(bool(columns))
         self.mapping_scroll.setVisible(bool(columns))
+
+    def _fit_mapping(self, count: int) -> None:
+        """As tall as the boxes, up to MAPPING_ROWS rows of them; more scroll."""
+        if count == 0:
+            return
+        for _header, box in self.mappings:
+            box.ensurePolished()
+        self.mapping_grid.activate()
+        rows = -(-count // MAPPING_COLUMNS)
+        height = self.mapping_box.sizeHint().height()
+        if rows > MAPPING_ROWS:
+            height = height * MAPPING_ROWS // rows
+        self.mapping_scroll.setFixedHeight(height + 2)
 
     def _on_status(self, message: str) -> None:
         self.status.show_message(message)

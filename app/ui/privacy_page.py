@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QProgressBar, QVBoxLayout, QWidget
 
 from app.ui.consents_card import ConsentsCard
 from app.ui.delete_account_dialog import DeleteAccountDialog
 from app.ui.dialogs import ask_save_path
 from app.ui.public_profile_card import PublicProfileCard
-from app.ui.tables import list_table
+from app.ui.tables import fit_rows, list_table
 from app.ui.testimonials_card import TestimonialsCard
 from app.ui.widgets import Banner, Card, button, plain_label, scrolling, subtitle, title
 from app.viewmodels.app_viewmodel import AppViewModel
@@ -59,7 +59,7 @@ class PolicyCard(Card):
         current, upcoming = state.get("current") or {}, state.get("upcoming") or {}
         accepted = state.get("accepted_version") or ""
         if not current:
-            text = "This server has not published a privacy policy version yet."
+            text = "No privacy policy version is in force on this server yet."
         elif accepted:
             text = (
                 f"You accepted version {accepted}. The version in force is "
@@ -158,7 +158,8 @@ class PrivacyPage(QWidget):
         self.progress.setTextVisible(False)
         self.progress.setVisible(False)
         row.addWidget(self.download)
-        row.addWidget(self.progress, 1)
+        row.addWidget(self.progress, 2)
+        row.addStretch(1)
         card.body.addLayout(row)
         self.download_status = Banner("success")
         self.download_status.setObjectName("downloadStatus")
@@ -177,7 +178,8 @@ class PrivacyPage(QWidget):
             )
         )
         self.audit = list_table(vm.audit.model, "auditLog", stretch=3)
-        self.audit.setMinimumHeight(110)
+        self.audit.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        fit_rows(self.audit, 6, wrap=True)
         self.no_audit = plain_label("Nobody from the staff has looked at your data.", role="hint")
         self.no_audit.setObjectName("noAudit")
         self.audit_error = Banner("error")
@@ -197,7 +199,7 @@ class PrivacyPage(QWidget):
 
     def _delete_card(self) -> Card:
         card = Card()
-        card.setObjectName("dangerCard")
+        card.setProperty("tone", "danger")
         card.body.addWidget(plain_label("Delete my account", role="cardTitle", wrap=False))
         card.body.addWidget(
             plain_label(

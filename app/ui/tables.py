@@ -42,6 +42,32 @@ def list_table(model: QAbstractItemModel, name: str, *, stretch: int = 0) -> QTa
     return view
 
 
+def fit_rows(view: QTableView, max_rows: int, *, wrap: bool = False) -> None:
+    """Keep the table as tall as its rows (at least one, at most max_rows, then it scrolls)."""
+    model = view.model()
+    if wrap:
+        view.setWordWrap(True)
+
+    def fit(*_args: object) -> None:
+        if wrap:
+            view.resizeRowsToContents()
+        shown = min(max(model.rowCount(), 1), max_rows)
+        rows = sum(
+            view.rowHeight(row)
+            if row < model.rowCount()
+            else view.verticalHeader().defaultSectionSize()
+            for row in range(shown)
+        )
+        frame = 2 * view.frameWidth()
+        view.setFixedHeight(view.horizontalHeader().sizeHint().height() + rows + frame)
+
+    for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
+        signal.connect(fit)
+    if wrap:
+        view.horizontalHeader().sectionResized.connect(fit)
+    fit()
+
+
 class ProblemRowDelegate(QStyledItemDelegate):
     """Tints the rows whose model says they have a problem."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from app.models.text_table_model import KEY_ROLE
-from app.ui.tables import list_table
+from app.ui.tables import fit_rows, list_table
 from app.ui.widgets import Banner, Card, button, plain_label
 from app.viewmodels.testimonials_viewmodel import MAX_NAME, TestimonialsViewModel
 
@@ -31,7 +31,7 @@ class TestimonialsCard(Card):
             )
         )
         self.table = list_table(vm.model, "myTestimonials", stretch=1)
-        self.table.setMinimumHeight(110)
+        fit_rows(self.table, 5)
         self.none = plain_label("You have not written a testimonial.", role="hint")
         self.withdraw = button("Withdraw", role="secondary")
         self.withdraw.setObjectName("withdrawTestimonial")
@@ -69,9 +69,10 @@ class TestimonialsCard(Card):
         self.status = Banner("success")
         self.status.setObjectName("testimonialsStatus")
         self.error = Banner("error")
+        self.body.addWidget(self.status)
+        self.body.addWidget(self.error)
         actions = QHBoxLayout()
-        actions.addWidget(self.status, 1)
-        actions.addWidget(self.error, 1)
+        actions.addStretch(1)
         self.submit = button("Send testimonial")
         self.submit.setObjectName("sendTestimonial")
         actions.addWidget(self.submit)

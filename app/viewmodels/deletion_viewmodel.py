@@ -12,11 +12,10 @@ from app.viewmodels.time_text import date_text
 
 WRONG_PASSWORD = "wrong_password"
 GRACE_EXPLAINED = (
-    "Your account is not erased at once: it waits for a grace period (7 days unless your "
-    "server says otherwise), during which you can change your mind by logging in and choosing "
-    "Cancel deletion. You are logged out everywhere now. After the grace period your profile, "
-    "contacts, consents and meetings are erased for good, and messages you sent show "
-    '"Deleted user".'
+    "You are logged out everywhere at once, but your account is not erased yet: it waits for a "
+    "grace period (7 days unless your server says otherwise), during which you can change your "
+    "mind by logging in and choosing Cancel deletion. After it, your profile, contacts, "
+    'consents and meetings are erased for good, and messages you sent show "Deleted user".'
 )
 
 
