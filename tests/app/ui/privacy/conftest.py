@@ -94,12 +94,8 @@ def member(qtbot: QtBot, open_window: OpenWindow) -> Member:
     return Member(window=window, base_url=server.base_url, data_dir=server.data_dir)
 
 
-async def publish_policy(
-    data_dir: Path, version: str, effective: str, summary: str, folder: Path
-) -> None:
-    """Publish a policy version with the real admin command, beside the running server."""
-    summary_file = folder / f"policy-{version}.txt"
-    summary_file.write_text(summary, encoding="utf-8")
+async def admin_command(data_dir: Path, *args: str) -> None:
+    """Run `podium-server admin ...` (the real command) beside the running server."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -107,6 +103,22 @@ async def publish_policy(
         "--data-dir",
         str(data_dir),
         "admin",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode == 0, (out + err).decode()
+
+
+async def publish_policy(
+    data_dir: Path, version: str, effective: str, summary: str, folder: Path
+) -> None:
+    """Publish a policy version with the real admin command."""
+    summary_file = folder / f"policy-{version}.txt"
+    summary_file.write_text(summary, encoding="utf-8")
+    await admin_command(
+        data_dir,
         "publish-policy",
         "--version",
         version,
@@ -114,8 +126,4 @@ async def publish_policy(
         effective,
         "--summary",
         str(summary_file),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await process.communicate()
-    assert process.returncode == 0, (out + err).decode()

@@ -9,6 +9,7 @@ from pathlib import Path
 import aiohttp
 from pytestqt.qtbot import QtBot
 
+from app.core.api_client import ApiClient
 from app.core.privacy_data import NEWSLETTER, USAGE_STATISTICS
 from app.ui.home_page import HomePage
 from app.ui.privacy_page import PrivacyPage
@@ -16,7 +17,7 @@ from app.ui.profile_page import ProfilePage
 from app.viewmodels.app_viewmodel import Page
 from tests.app.ui.conftest import wait_for, wait_page
 from tests.app.ui.helpers import click, rich_text_labels, type_into
-from tests.app.ui.privacy.conftest import PASSWORD, Member, run, tick
+from tests.app.ui.privacy.conftest import PASSWORD, Member, admin_command, run, tick
 
 
 def open_privacy(qtbot: QtBot, member: Member) -> PrivacyPage:
@@ -158,3 +159,42 @@ def test_download_my_data_saves_a_zip_then_says_when_to_try_again(
     assert "once every 10 minutes" in page.download_error.text()
     assert "try again in 10 minutes (at " in page.download_error.text()
     assert not again.exists()
+
+
+def test_who_accessed_my_data_lists_each_staff_read_with_its_reason(
+    qtbot: QtBot, member: Member
+) -> None:
+    reason = "Ticket 4521: <i>cannot</i> log in"
+
+    async def staff_read() -> None:
+        async with ApiClient(member.base_url) as staff:
+            await staff.register(
+                {
+                    "first_name": "Grace",
+                    "last_name": "Hopper",
+                    "username": "grace",
+                    "email": "grace@example.org",
+                    "password": PASSWORD,
+                }
+            )
+            await admin_command(
+                member.data_dir, "grant-role", "--user", "grace", "--role", "support"
+            )
+            await staff.login("grace", PASSWORD)
+            async with await member.api() as mine:
+                ada = await mine.me()
+            async with aiohttp.ClientSession() as http:
+                url = f"{member.base_url}/api/v1/admin/users/{ada.id}"
+                headers = {"Authorization": f"Bearer {staff.token}"}
+                async with http.get(url, params={"reason": reason}, headers=headers) as resp:
+                    assert resp.status == 200
+
+    run(qtbot, staff_read())
+    page = open_privacy(qtbot, member)
+    audit = member.window.vm.privacy.audit.model
+    wait_for(qtbot, lambda: audit.rowCount() == 1)
+    assert page.audit.isVisible() and not page.no_audit.isVisible()
+    assert audit.column("Who") == ["grace"]
+    assert audit.column("Role") == ["Support"]
+    assert audit.column("Reason given") == [reason]
+    assert "E-mail" in audit.column("What they saw")[0]
