@@ -144,3 +144,38 @@ async def test_screen_share_published_off_then_turned_on(server_url: str) -> Non
     finally:
         await sharer.leave()
         await viewer.leave()
+
+
+async def test_every_source_arrives_whatever_the_order_of_the_offer(server_url: str) -> None:
+    url = server_url
+    tokens = {name: await token_for(url, name) for name in ("ada", "ben")}
+    async with aiohttp.ClientSession(base_url=url) as http:
+        response = await http.post(
+            "/api/v1/meetings",
+            json={"subject": "Order"},
+            headers={"Authorization": f"Bearer {tokens['ada']}"},
+        )
+        code = (await response.json())["join_code"]
+    seen: Counter[tuple[str, str]] = Counter()
+    viewer = Call(url, tokens["ada"], frame_sink=lambda p, s, f: seen.update([(p, s)]))
+    sender = Call(url, tokens["ben"])
+    try:
+        await viewer.connect()
+        await sender.connect()
+        await viewer.join(code, {})
+        # Audio first, then two video tracks: the order a desktop client may well use.
+        await sender.join(
+            code,
+            {
+                "microphone": ToneTrack(),
+                "camera": TestPatternTrack(320, 240),
+                "screen": TestPatternTrack(320, 240, fps=10),
+            },
+        )
+        b = sender.state.you
+        await eventually(
+            lambda: min(seen[(b, s)] for s in ("microphone", "camera", "screen")) > 5, within=15
+        )
+    finally:
+        await sender.leave()
+        await viewer.leave()

@@ -14,7 +14,13 @@ import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
-from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc import (
+    MediaStreamTrack,
+    RTCBundlePolicy,
+    RTCConfiguration,
+    RTCPeerConnection,
+    RTCSessionDescription,
+)
 from aiortc.mediastreams import MediaStreamError
 from av.frame import Frame
 
@@ -59,6 +65,14 @@ from protocol.version import PROTOCOL_VERSION
 log = logging.getLogger(__name__)
 
 FrameSink = Callable[[str, Source, Frame], None]
+
+
+def _peer_connection() -> RTCPeerConnection:
+    # Max-bundle: with aiortc's default "balanced" policy an offer of audio, video, video puts
+    # the second video on a transport that BUNDLE then discards, and that track never flows.
+    return RTCPeerConnection(
+        RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+    )
 Listener = Callable[[Message], None]
 
 
@@ -83,7 +97,7 @@ class Call:
         self.state = CallState()
         self._listeners: list[Listener] = []
         self._up: RTCPeerConnection | None = None
-        self._down = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self._down = _peer_connection()
         self._down_tracks: dict[str, TrackInfo] = {}
         self._local: dict[Source, GatedTrack] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -137,7 +151,7 @@ class Call:
         return joined
 
     async def _publish(self, sources: dict[Source, MediaStreamTrack], off: set[Source]) -> None:
-        self._up = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self._up = _peer_connection()
         by_transceiver = []
         for source, track in sources.items():
             gated = GatedTrack(track, open_now=source not in off)
