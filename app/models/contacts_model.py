@@ -14,6 +14,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from app.models.text_table_model import plain_tooltip
+
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Name", "E-mail", "Phone", "Company", "Job title")
 CONTACT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -79,7 +81,7 @@ class ContactsModel(QAbstractTableModel):
         if role == SEARCH_ROLE:
             return " ".join(row.values.values())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return row.values.get("notes") or None
+            return plain_tooltip(row.values.get("notes", ""))
         return None
 
     def rows(self) -> list[ContactRow]:

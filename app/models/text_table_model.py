@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 Index = QModelIndex | QPersistentModelIndex
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def plain_tooltip(text: str) -> str | None:
+    """A tooltip that shows the text as it is: Qt would take "<b>…" in a tooltip for markup."""
+    if not text:
+        return None
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,7 @@ class TextTableModel(QAbstractTableModel):
         if role == PROBLEM_ROLE:
             return row.problem
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.tooltip or None
+            return plain_tooltip(row.tooltip)
         return None
 
     @property
