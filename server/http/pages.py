@@ -19,7 +19,7 @@ main { max-width: 640px; margin: 48px auto; background: #fff; border: 1px solid 
        border-radius: 12px; padding: 32px 40px; }
 h1 { font-size: 1.6rem; margin: 0 0 12px; }
 p, li, dd { line-height: 1.5; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 8px 24px; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 8px 24px; align-items: baseline; }
 dt { font-weight: 600; color: #4a5366; }
 dd { margin: 0; }
 button { background: #2f5bd3; color: #fff; border: 0; border-radius: 8px; padding: 10px 20px;
