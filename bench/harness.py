@@ -19,9 +19,22 @@ def running_server() -> Iterator[tuple[subprocess.Popen[str], str]]:
     """A server on a free loopback port with a temporary data directory; stopped on exit."""
     with tempfile.TemporaryDirectory() as tmp:
         process = subprocess.Popen(
-            [sys.executable, "-m", "server", "--data-dir", str(Path(tmp)), "--port", "0",
-             "--exit-with-stdin", "--log-level", "ERROR"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=ENV,
+            [
+                sys.executable,
+                "-m",
+                "server",
+                "--data-dir",
+                str(Path(tmp)),
+                "--port",
+                "0",
+                "--exit-with-stdin",
+                "--log-level",
+                "ERROR",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=ENV,
         )
         try:
             assert process.stdout is not None
