@@ -23,13 +23,15 @@ class ProfilePage(QWidget):
         super().__init__(parent)
         self._vm = vm
         card = Card()
-        head = QHBoxLayout()
         names = QVBoxLayout()
         names.setSpacing(4)
         names.addWidget(title("Member information"))
         self.who = subtitle("")
         names.addWidget(self.who)
-        head.addLayout(names, 1)
+        card.body.addLayout(names)
+        # The actions get a row of their own: beside the title they squeeze it at 900 px.
+        head = QHBoxLayout()
+        head.addStretch(1)
         self.home = button("Back to meetings", role="secondary")
         self.home.setObjectName("homeButton")
         self.change_password = button("Change password…", role="secondary")

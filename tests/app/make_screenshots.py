@@ -102,6 +102,9 @@ def main() -> int:
         await until(lambda: vm.page == Page.LOGIN, vm.pageChanged)
         vm.login.submit("ada", "analytical engine 1843")
         await until(lambda: bool(vm.profile.fields), vm.profile.fieldsChanged)
+        await until(lambda: vm.page == Page.HOME, vm.pageChanged)
+        vm.show_profile()  # login lands on the home page; member information is one click away
+        await until(lambda: vm.page == Page.PROFILE, vm.pageChanged)
         profile = window.page(Page.PROFILE)
         profile.form.row("phone").edit.setText("+44 20 7946 0018")  # type: ignore[attr-defined]
         profile.save.click()  # type: ignore[attr-defined]
