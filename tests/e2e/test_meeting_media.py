@@ -34,6 +34,18 @@ async def token_for(url: str, name: str) -> str:
         return (await response.json())["token"]
 
 
+async def meeting(url: str, host: str, *others: str) -> tuple[dict[str, str], str]:
+    """Register everyone; `host` creates a meeting. Returns tokens by name and the join code."""
+    tokens = {name: await token_for(url, name) for name in (host, *others)}
+    async with aiohttp.ClientSession(base_url=url) as http:
+        response = await http.post(
+            "/api/v1/meetings",
+            json={"subject": "Media"},
+            headers={"Authorization": f"Bearer {tokens[host]}"},
+        )
+        return tokens, (await response.json())["join_code"]
+
+
 async def eventually(check, within: float = 10.0) -> None:  # type: ignore[no-untyped-def]
     deadline = asyncio.get_running_loop().time() + within
     while not check():
@@ -49,14 +61,7 @@ async def server_url(tmp_path: Path) -> AsyncIterator[str]:
 
 async def test_host_stops_camera_asks_mute_and_speaker_is_shown(server_url: str) -> None:
     url = server_url
-    tokens = {name: await token_for(url, name) for name in ("ada", "ben", "cyd")}
-    async with aiohttp.ClientSession(base_url=url) as http:
-        response = await http.post(
-            "/api/v1/meetings",
-            json={"subject": "Media"},
-            headers={"Authorization": f"Bearer {tokens['ada']}"},
-        )
-        code = (await response.json())["join_code"]
+    tokens, code = await meeting(url, "ada", "ben", "cyd")
 
     seen: Counter[tuple[str, str]] = Counter()
     speakers: list[str | None] = []
@@ -111,14 +116,7 @@ async def test_host_stops_camera_asks_mute_and_speaker_is_shown(server_url: str)
 
 async def test_screen_share_published_off_then_turned_on(server_url: str) -> None:
     url = server_url
-    tokens = {name: await token_for(url, name) for name in ("ada", "ben")}
-    async with aiohttp.ClientSession(base_url=url) as http:
-        response = await http.post(
-            "/api/v1/meetings",
-            json={"subject": "Share"},
-            headers={"Authorization": f"Bearer {tokens['ada']}"},
-        )
-        code = (await response.json())["join_code"]
+    tokens, code = await meeting(url, "ada", "ben")
     seen: Counter[tuple[str, str]] = Counter()
     viewer = Call(url, tokens["ada"], frame_sink=lambda p, s, f: seen.update([(p, s)]))
     sharer = Call(url, tokens["ben"])
@@ -148,14 +146,7 @@ async def test_screen_share_published_off_then_turned_on(server_url: str) -> Non
 
 async def test_every_source_arrives_whatever_the_order_of_the_offer(server_url: str) -> None:
     url = server_url
-    tokens = {name: await token_for(url, name) for name in ("ada", "ben")}
-    async with aiohttp.ClientSession(base_url=url) as http:
-        response = await http.post(
-            "/api/v1/meetings",
-            json={"subject": "Order"},
-            headers={"Authorization": f"Bearer {tokens['ada']}"},
-        )
-        code = (await response.json())["join_code"]
+    tokens, code = await meeting(url, "ada", "ben")
     seen: Counter[tuple[str, str]] = Counter()
     viewer = Call(url, tokens["ada"], frame_sink=lambda p, s, f: seen.update([(p, s)]))
     sender = Call(url, tokens["ben"])
