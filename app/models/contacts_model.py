@@ -5,18 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 
+from app.models.row_table import RowTableModel
 from app.models.text_table_model import plain_tooltip
 
-Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Name", "E-mail", "Phone", "Company", "Job title")
 CONTACT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 # Every field joined, for the search box (notes included though no column shows them).
@@ -42,61 +35,29 @@ class ContactRow:
         return (self.name, get("email", ""), get("phone", ""), get("company", ""), get("title", ""))
 
 
-class ContactsModel(QAbstractTableModel):
+class ContactsModel(RowTableModel[ContactRow]):
     """Rows of ContactRow in the order the server lists them (by last name)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ContactRow] = []
+        super().__init__(HEADERS, parent)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """One per contact."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def cell(self, row: ContactRow, column: int) -> str:
         """Name, e-mail, phone, company, job title."""
-        return 0 if parent.isValid() else len(HEADERS)
+        return row.cells()[column]
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Cell text, the contact's id, or all its text for searching."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.cells()[index.column()]
+    def role_data(self, row: ContactRow, column: int, role: int) -> Any:
+        """The contact's id, all its text for searching, or its notes as a tooltip."""
         if role == CONTACT_ID_ROLE:
             return row.id
         if role == SEARCH_ROLE:
             return " ".join(row.values.values())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return plain_tooltip(row.values.get("notes", ""))
         return None
-
-    def rows(self) -> list[ContactRow]:
-        """Every contact, in order."""
-        return list(self._rows)
 
     def row_of(self, contact_id: int) -> ContactRow | None:
         """The contact with that id, if listed."""
         return next((row for row in self._rows if row.id == contact_id), None)
-
-    def set_rows(self, rows: list[ContactRow]) -> None:
-        """Replace the list."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
 
     def put(self, row: ContactRow) -> None:
         """Update the contact in place, or add it at the end."""

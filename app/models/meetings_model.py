@@ -5,15 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QObject, Qt
 
-Index = QModelIndex | QPersistentModelIndex
+from app.models.row_table import RowTableModel
+
 HEADERS = ("Subject", "Join code", "Created", "Status")
 JOIN_CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 ENDED_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -29,53 +24,21 @@ class MeetingRow:
     ended: bool
 
 
-class MeetingsModel(QAbstractTableModel):
+class MeetingsModel(RowTableModel[MeetingRow]):
     """Rows of MeetingRow, newest first as the server lists them."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[MeetingRow] = []
+        super().__init__(HEADERS, parent)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """One row per meeting."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def cell(self, row: MeetingRow, column: int) -> str:
         """Subject, join code, created, status."""
-        return 0 if parent.isValid() else len(HEADERS)
+        status = "Ended" if row.ended else "Open"
+        return (row.subject, row.join_code, row.created, status)[column]
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Cell text, or the row's join code / ended flag by role."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
+    def role_data(self, row: MeetingRow, column: int, role: int) -> Any:
+        """The row's join code or ended flag by role."""
         if role == JOIN_CODE_ROLE:
             return row.join_code
         if role == ENDED_ROLE:
             return row.ended
-        if role == Qt.ItemDataRole.DisplayRole:
-            status = "Ended" if row.ended else "Open"
-            return (row.subject, row.join_code, row.created, status)[index.column()]
         return None
-
-    def rows(self) -> list[MeetingRow]:
-        """Every meeting, in order."""
-        return list(self._rows)
-
-    def set_rows(self, rows: list[MeetingRow]) -> None:
-        """Replace the list."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
