@@ -47,7 +47,9 @@ lint: install
 	$(BIN)/ruff format --check .
 
 bench: install
-	@for script in bench/*.py; do $(BIN)/python $$script; done
+	@$(BIN)/python bench/accounts.py
+	@$(BIN)/python bench/join.py
+	@$(BIN)/python bench/sfu_fanout.py --viewers 30 --seconds 10
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
