@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 
-Index = QModelIndex | QPersistentModelIndex
+from app.models.row_table import RowTableModel
+
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -31,41 +32,18 @@ class TextRow:
     tooltip: str = ""
 
 
-class TextTableModel(QAbstractTableModel):
+class TextTableModel(RowTableModel[TextRow]):
     """Headers and rows of text; views show them as they are (never as markup)."""
 
     def __init__(self, headers: Sequence[str] = (), parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._headers: tuple[str, ...] = tuple(headers)
-        self._rows: list[TextRow] = []
+        super().__init__(headers, parent)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """One per row."""
-        return 0 if parent.isValid() else len(self._rows)
+    def cell(self, row: TextRow, column: int) -> str:
+        """The row's text in that column, or "" past its last cell."""
+        return row.cells[column] if column < len(row.cells) else ""
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """One per header."""
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Cell text, or the row's key, problem flag or tooltip by role."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.cells[index.column()] if index.column() < len(row.cells) else ""
+    def role_data(self, row: TextRow, column: int, role: int) -> Any:
+        """The row's key, problem flag or tooltip by role."""
         if role == KEY_ROLE:
             return row.key
         if role == PROBLEM_ROLE:
@@ -78,10 +56,6 @@ class TextTableModel(QAbstractTableModel):
     def headers(self) -> tuple[str, ...]:
         """The column titles."""
         return self._headers
-
-    def rows(self) -> list[TextRow]:
-        """Every row, in order."""
-        return list(self._rows)
 
     def column(self, title: str) -> list[str]:
         """Every row's text in the column of that title."""

@@ -6,9 +6,8 @@ from PySide6.QtCore import QObject
 from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
-from app.core.api_client import ApiError
 from app.models.text_table_model import TextRow, TextTableModel
-from app.viewmodels.form_viewmodel import FormViewModel
+from app.viewmodels.form_viewmodel import Failed, FormViewModel
 from app.viewmodels.public_profile_viewmodel import FIELD_LABELS
 from app.viewmodels.time_text import date_time_text
 
@@ -46,14 +45,9 @@ class AuditViewModel(FormViewModel):
     @asyncSlot()
     async def load(self) -> None:
         """Read the audit log."""
-        self._set_busy(True)
-        try:
-            entries = await self._account.api.audit()
-        except ApiError as exc:
-            self._report(exc)
+        entries = await self._attempt(self._account.api.audit())
+        if isinstance(entries, Failed):
             return
-        finally:
-            self._set_busy(False)
         self.model.set_rows(
             [
                 TextRow(

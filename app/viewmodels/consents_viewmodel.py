@@ -18,7 +18,7 @@ from app.core.privacy_data import (
     Consents,
 )
 from app.models.text_table_model import TextRow, TextTableModel
-from app.viewmodels.form_viewmodel import FormViewModel
+from app.viewmodels.form_viewmodel import Failed, FormViewModel
 from app.viewmodels.time_text import date_text, date_time_text
 
 # The purposes the panel offers as checkboxes (testimonials have their own section).
@@ -79,14 +79,9 @@ class ConsentsViewModel(FormViewModel):
     @asyncSlot()
     async def load(self) -> None:
         """Read every consent and the history."""
-        self._set_busy(True)
-        try:
-            consents = await self._account.api.consents()
-        except ApiError as exc:
-            self._report(exc)
+        consents = await self._attempt(self._account.api.consents())
+        if isinstance(consents, Failed):
             return
-        finally:
-            self._set_busy(False)
         self._adopt(consents)
 
     @asyncSlot(str, bool)

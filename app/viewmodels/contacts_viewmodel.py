@@ -14,7 +14,7 @@ from app.core.downloads import SaveError
 from app.models.contacts_model import ContactRow, ContactsFilter, ContactsModel
 from app.viewmodels.contact_form_viewmodel import ContactFormViewModel
 from app.viewmodels.contact_import_viewmodel import ContactImportViewModel
-from app.viewmodels.form_viewmodel import FormViewModel
+from app.viewmodels.form_viewmodel import Failed, FormViewModel
 
 NOT_FOUND = 404
 
@@ -56,14 +56,9 @@ class ContactsViewModel(FormViewModel):
     @asyncSlot()
     async def load(self) -> None:
         """Read the whole address book."""
-        self._set_busy(True)
-        try:
-            contacts = await self._account.api.contacts()
-        except ApiError as exc:
-            self._report(exc)
+        contacts = await self._attempt(self._account.api.contacts())
+        if isinstance(contacts, Failed):
             return
-        finally:
-            self._set_busy(False)
         self.model.set_rows([contact_row(contact) for contact in contacts])
 
     @asyncSlot(int)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import TypeVar
+
 from PySide6.QtCore import Property, QObject, Signal
 
 from app.core.api_client import ApiError
 from app.viewmodels.messages import describe, field_messages
 
 UNAUTHORIZED = 401
+T = TypeVar("T")
+
+
+class Failed:
+    """What `FormViewModel._attempt` returns when the call failed (and was reported)."""
+
+
+FAILED = Failed()
 
 
 class FormViewModel(QObject):
@@ -76,3 +87,14 @@ class FormViewModel(QObject):
         self._set_error(describe(error))
         if authenticated and error.status == UNAUTHORIZED:
             self.sessionExpired.emit()
+
+    async def _attempt(self, work: Awaitable[T], *, authenticated: bool = True) -> T | Failed:
+        """Await one API call while busy; on an API error report it and return FAILED."""
+        self._set_busy(True)
+        try:
+            return await work
+        except ApiError as exc:
+            self._report(exc, authenticated=authenticated)
+            return FAILED
+        finally:
+            self._set_busy(False)

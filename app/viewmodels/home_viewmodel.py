@@ -6,9 +6,8 @@ from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
-from app.core.api_client import ApiError
 from app.models.meetings_model import MeetingRow, MeetingsModel
-from app.viewmodels.form_viewmodel import FormViewModel
+from app.viewmodels.form_viewmodel import Failed, FormViewModel
 from app.viewmodels.meeting_viewmodel import MeetingViewModel
 
 
@@ -53,14 +52,9 @@ class HomeViewModel(FormViewModel):
         """Fetch the meetings you host."""
         if not self._account.logged_in:
             return
-        self._set_busy(True)
-        try:
-            meetings = await self._account.api.my_meetings()
-        except ApiError as exc:
-            self._report(exc)
+        meetings = await self._attempt(self._account.api.my_meetings())
+        if isinstance(meetings, Failed):
             return
-        finally:
-            self._set_busy(False)
         self.meetings.set_rows(
             [
                 MeetingRow(

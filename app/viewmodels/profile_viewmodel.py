@@ -9,7 +9,7 @@ from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
 from app.core.api_client import ApiError
-from app.viewmodels.form_viewmodel import FormViewModel
+from app.viewmodels.form_viewmodel import Failed, FormViewModel
 from app.viewmodels.profile_data import profile_fields, profile_to_dict
 
 
@@ -79,14 +79,9 @@ class ProfileViewModel(FormViewModel):
         if not changes:
             self._set_status("Nothing has changed.")
             return
-        self._set_busy(True)
-        try:
-            profile = await self._account.api.update_me(changes)
-        except ApiError as exc:
-            self._report(exc)
+        profile = await self._attempt(self._account.api.update_me(changes))
+        if isinstance(profile, Failed):
             return
-        finally:
-            self._set_busy(False)
         self.show(profile_to_dict(profile))
         self._set_status("Your changes are saved.")
 

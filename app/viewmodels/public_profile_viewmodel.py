@@ -6,9 +6,8 @@ from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
-from app.core.api_client import ApiError
 from app.core.privacy_data import PUBLIC_FIELDS, PublicProfileSettings
-from app.viewmodels.form_viewmodel import FormViewModel
+from app.viewmodels.form_viewmodel import Failed, FormViewModel
 
 FIELD_LABELS = {
     "first_name": "First name",
@@ -59,14 +58,9 @@ class PublicProfileViewModel(FormViewModel):
     @asyncSlot()
     async def load(self) -> None:
         """Read the settings."""
-        self._set_busy(True)
-        try:
-            settings = await self._account.api.public_profile()
-        except ApiError as exc:
-            self._report(exc)
+        settings = await self._attempt(self._account.api.public_profile())
+        if isinstance(settings, Failed):
             return
-        finally:
-            self._set_busy(False)
         self._adopt(settings)
 
     @asyncSlot(bool, list, str)
@@ -79,14 +73,11 @@ class PublicProfileViewModel(FormViewModel):
             self._set_error("Please shorten the bio.")
             return
         chosen = [name for name in PUBLIC_FIELDS if name in fields]
-        self._set_busy(True)
-        try:
-            settings = await self._account.api.set_public_profile(enabled, chosen, bio or None)
-        except ApiError as exc:
-            self._report(exc)
+        settings = await self._attempt(
+            self._account.api.set_public_profile(enabled, chosen, bio or None)
+        )
+        if isinstance(settings, Failed):
             return
-        finally:
-            self._set_busy(False)
         self._adopt(settings)
         if settings.enabled:
             self._set_status(f"Saved. Anyone can see your page at {self.settings['url']}.")

@@ -8,8 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
-from app.core.api_client import ApiError
-from app.viewmodels.form_viewmodel import FormViewModel
+from app.viewmodels.form_viewmodel import Failed, FormViewModel
 from app.viewmodels.profile_data import field_to_dict
 
 # Asked for in the window only, so a typo in the password is caught before it is stored.
@@ -35,14 +34,9 @@ class RegisterViewModel(FormViewModel):
     @asyncSlot()
     async def load_fields(self) -> None:
         """Fetch the field policy from the server (once per server)."""
-        self._set_busy(True)
-        try:
-            specs = await self._account.account_fields()
-        except ApiError as exc:
-            self._report(exc, authenticated=False)
+        specs = await self._attempt(self._account.account_fields(), authenticated=False)
+        if isinstance(specs, Failed):
             return
-        finally:
-            self._set_busy(False)
         fields = [field_to_dict(spec) for spec in specs]
         if fields != self._fields:
             self._fields = fields
@@ -63,14 +57,9 @@ class RegisterViewModel(FormViewModel):
             self._set_error("Please correct the marked fields.")
             return
         body = self._body(values)
-        self._set_busy(True)
-        try:
-            profile = await self._account.api.register(body)
-        except ApiError as exc:
-            self._report(exc, authenticated=False)
+        profile = await self._attempt(self._account.api.register(body), authenticated=False)
+        if isinstance(profile, Failed):
             return
-        finally:
-            self._set_busy(False)
         self.registered.emit(profile.get("username") or profile.get("email"))
 
     def _body(self, values: dict[str, str]) -> dict[str, str | None]:

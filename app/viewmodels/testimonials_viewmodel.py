@@ -9,7 +9,7 @@ from app.core.account_session import AccountSession
 from app.core.api_client import ApiError
 from app.core.privacy_data import Testimonial
 from app.models.text_table_model import TextRow, TextTableModel
-from app.viewmodels.form_viewmodel import FormViewModel
+from app.viewmodels.form_viewmodel import Failed, FormViewModel
 from app.viewmodels.time_text import date_text
 
 HEADERS = ("Submitted", "Testimonial", "Signed as", "Status")
@@ -46,14 +46,9 @@ class TestimonialsViewModel(FormViewModel):
     @asyncSlot()
     async def load(self) -> None:
         """Read my testimonials."""
-        self._set_busy(True)
-        try:
-            items = await self._account.api.my_testimonials()
-        except ApiError as exc:
-            self._report(exc)
+        items = await self._attempt(self._account.api.my_testimonials())
+        if isinstance(items, Failed):
             return
-        finally:
-            self._set_busy(False)
         self._show(items)
 
     @asyncSlot(str, str, bool)
