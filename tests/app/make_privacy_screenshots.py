@@ -10,10 +10,8 @@ import asyncio
 import os
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-WAIT_SECONDS = 30
 PASSWORD = "analytical engine 1843"
 CSV = (
     "First Name;Last Name;E-mail Address;Firma;Notes\n"
@@ -48,7 +46,6 @@ def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     import qasync
-    from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QApplication
 
     from app.bootstrap import build_window, style_application
@@ -56,34 +53,12 @@ def main() -> int:
     from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
     from app.core.paths import AppPaths
     from app.viewmodels.app_viewmodel import Page
+    from tests.app.screenshot_tools import shoot, until
 
-    out = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
     qapp = QApplication(sys.argv[:1])
     style_application(qapp)
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
-
-    async def until(condition: Callable[[], bool], signal: SignalInstance) -> None:
-        changed = asyncio.Event()
-
-        def wake(*_args: object) -> None:
-            changed.set()
-
-        signal.connect(wake)
-        try:
-            async with asyncio.timeout(WAIT_SECONDS):
-                while not condition():
-                    await changed.wait()
-                    changed.clear()
-        finally:
-            signal.disconnect(wake)
-
-    async def shoot(widget: object, name: str) -> None:
-        # Let Qt lay out and paint through the loop; processEvents() here would re-enter asyncio.
-        await asyncio.sleep(0.3)
-        widget.grab().save(str(out / f"{name}.png"))  # type: ignore[attr-defined]
-        print(out / f"{name}.png")
 
     async def scenario(tmp: Path) -> None:
         paths = AppPaths(tmp / "data", tmp / "config")
@@ -162,7 +137,7 @@ def main() -> int:
         page.scroll.widget().adjustSize()  # type: ignore[attr-defined]
         full = page.scroll.widget().sizeHint().height()  # type: ignore[attr-defined]
         window.resize(1000, full + 160)
-        await shoot(window, "privacy")
+        await shoot(window, "privacy", settle=0.3)
         window.resize(1000, 720)
 
         contacts = vm.contacts
@@ -180,7 +155,7 @@ def main() -> int:
         await until(
             lambda: "Company" in contacts.importer.rows.headers, contacts.importer.previewChanged
         )
-        await shoot(dialog, "import-dialog")
+        await shoot(dialog, "import-dialog", settle=0.3)
         dialog.accept()
         await vm.shutdown()
 

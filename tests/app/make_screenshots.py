@@ -9,11 +9,9 @@ import asyncio
 import os
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 SIZE = (1000, 720)
-WAIT_SECONDS = 30
 
 
 def main() -> int:
@@ -21,40 +19,17 @@ def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     import qasync
-    from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QApplication
 
     from app.bootstrap import build_window, style_application
     from app.core.paths import AppPaths
     from app.viewmodels.app_viewmodel import Page
+    from tests.app.screenshot_tools import shoot, until
 
-    out = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
     qapp = QApplication(sys.argv[:1])
     style_application(qapp)
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
-
-    async def until(condition: Callable[[], bool], signal: SignalInstance) -> None:
-        changed = asyncio.Event()
-
-        def wake(*_args: object) -> None:
-            changed.set()
-
-        signal.connect(wake)
-        try:
-            async with asyncio.timeout(WAIT_SECONDS):
-                while not condition():
-                    await changed.wait()
-                    changed.clear()
-        finally:
-            signal.disconnect(wake)
-
-    async def shoot(window: object, name: str) -> None:
-        # Let Qt lay out and paint through the loop; processEvents() here would re-enter asyncio.
-        await asyncio.sleep(0.2)
-        window.grab().save(str(out / f"{name}.png"))  # type: ignore[attr-defined]
-        print(out / f"{name}.png")
 
     async def scenario(tmp: Path) -> None:
         window = build_window(AppPaths(tmp / "data", tmp / "config"))
