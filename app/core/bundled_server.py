@@ -8,6 +8,7 @@ import os
 import sys
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 READY_PREFIX = "PODIUM-SERVER-READY "
 DEFAULT_START_TIMEOUT = 30.0
@@ -176,9 +177,10 @@ class BundledServer:
         self, process: asyncio.subprocess.Process, ready: asyncio.Future[str]
     ) -> str:
         exited = asyncio.create_task(process.wait())
+        waiters: set[asyncio.Future[Any]] = {ready, exited}
         try:
             done, _ = await asyncio.wait(
-                {ready, exited}, timeout=self._start_timeout, return_when=asyncio.FIRST_COMPLETED
+                waiters, timeout=self._start_timeout, return_when=asyncio.FIRST_COMPLETED
             )
         finally:
             exited.cancel()

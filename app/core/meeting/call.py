@@ -73,6 +73,8 @@ def _peer_connection() -> RTCPeerConnection:
     return RTCPeerConnection(
         RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
     )
+
+
 Listener = Callable[[Message], None]
 
 
@@ -299,5 +301,6 @@ class Call:
                 frame = await track.recv()
                 # Looked up per frame: a renegotiation may give this mid to another track.
                 info = self._down_tracks.get(mid)
-                if info is not None and self._frame_sink is not None:
+                # Remote tracks yield decoded frames; the isinstance check is for the types.
+                if info is not None and self._frame_sink is not None and isinstance(frame, Frame):
                     self._frame_sink(info.participant, info.source, frame)

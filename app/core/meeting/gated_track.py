@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from aiortc import MediaStreamTrack
 from av.frame import Frame
+from av.packet import Packet
 
 
 class GatedTrack(MediaStreamTrack):
@@ -35,7 +37,7 @@ class GatedTrack(MediaStreamTrack):
         if old is not source:
             old.stop()
 
-    async def recv(self) -> Frame:
+    async def recv(self) -> Frame | Packet[Any]:
         await self._open.wait()
         return await self._source.recv()
 

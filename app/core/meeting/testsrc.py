@@ -68,7 +68,7 @@ class TestPatternTrack(VideoStreamTrack):
         self._rows = _texture(width, height)
         self._chroma = bytes([128]) * (width // 2 * height // 2)
         self._count = 0
-        self._start: float | None = None
+        self._started_at: float | None = None
         self.sent_at: dict[int, float] = {}  # frame number -> wall time, for latency figures
 
     async def recv(self) -> av.VideoFrame:
@@ -91,10 +91,10 @@ class TestPatternTrack(VideoStreamTrack):
     async def _next_pts(self) -> tuple[int, fractions.Fraction]:
         # Like VideoStreamTrack.next_timestamp, but at our own frame rate.
         clock = 90000
-        if self._start is None:
-            self._start = time.time()
+        if self._started_at is None:
+            self._started_at = time.time()
             return 0, fractions.Fraction(1, clock)
-        due = self._start + self._count / self.fps
+        due = self._started_at + self._count / self.fps
         await asyncio.sleep(max(0.0, due - time.time()))
         return int(self._count / self.fps * clock), fractions.Fraction(1, clock)
 
