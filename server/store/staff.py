@@ -43,6 +43,23 @@ def roles_in(conn: sqlcipher3.Connection, user_id: int) -> frozenset[str]:
     return frozenset(row[0] for row in rows)
 
 
+def record_read(
+    conn: sqlcipher3.Connection,
+    subject_id: int,
+    staff_id: int,
+    roles: frozenset[str],
+    reason: str,
+    fields: tuple[str, ...],
+    now: float,
+) -> None:
+    """Write one staff read of `subject_id`'s data to their audit log, in the read's transaction."""
+    conn.execute(
+        "INSERT INTO audit_log (subject_user_id, staff_user_id, staff_role, reason, fields, at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (subject_id, staff_id, ",".join(sorted(roles)), reason, json.dumps(list(fields)), now),
+    )
+
+
 def audit_entries(conn: sqlcipher3.Connection, user_id: int) -> list[AuditEntry]:
     """Every staff read of `user_id`'s data, oldest first; call inside a transaction."""
     rows = conn.execute(
@@ -96,12 +113,7 @@ class StaffStore:
             if row is None:
                 return StaffRead(roles, None)
             values = {shown: row[column] for shown, column in fields.items()}
-            conn.execute(
-                "INSERT INTO audit_log (subject_user_id, staff_user_id, staff_role, reason,"
-                " fields, at) VALUES (?, ?, ?, ?, ?, ?)",
-                (subject_id, staff_id, ",".join(sorted(roles)), reason, json.dumps(list(fields)),
-                 now),
-            )
+            record_read(conn, subject_id, staff_id, roles, reason, tuple(fields), now)
             return StaffRead(roles, values)
 
         return await self._db.run(work)
@@ -120,7 +132,7 @@ class StaffStore:
                 "INSERT OR IGNORE INTO staff_roles (user_id, role, granted_at) VALUES (?, ?, ?)",
                 (user_id, role, now),
             )
-            return cursor.rowcount == 1
+            return bool(cursor.rowcount == 1)
 
         return await self._db.run(work)
 
@@ -134,7 +146,7 @@ class StaffStore:
             cursor = conn.execute(
                 "DELETE FROM staff_roles WHERE user_id = ? AND role = ?", (user_id, role)
             )
-            return cursor.rowcount == 1
+            return bool(cursor.rowcount == 1)
 
         return await self._db.run(work)
 

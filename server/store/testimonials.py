@@ -9,10 +9,12 @@ import sqlcipher3
 from server.store.consents import consent_granted, record_consent_event
 from server.store.database import Database
 from server.store.policies import policy_in_force
-from server.store.staff import has_role
+from server.store.staff import has_role, record_read, roles_in
 
 PURPOSE = "testimonial_publication"
 SOURCE = "app"
+# What an admin's review shows of each author, as written to the author's audit log.
+REVIEW_FIELDS = ("user_id", "testimonial_body", "testimonial_display_name", "testimonial_consent")
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,14 @@ def _records(conn: sqlcipher3.Connection, rows: list[sqlcipher3.Row]) -> list[Te
             consents[user_id] = consent_granted(conn, user_id, PURPOSE)
         records.append(
             TestimonialRecord(
-                row["id"], user_id, row["body"], row["display_name"], row["created_at"],
-                row["approved_at"], row["withdrawn_at"], consents[user_id],
+                row["id"],
+                user_id,
+                row["body"],
+                row["display_name"],
+                row["created_at"],
+                row["approved_at"],
+                row["withdrawn_at"],
+                consents[user_id],
             )
         )
     return records
@@ -70,6 +78,19 @@ def _records(conn: sqlcipher3.Connection, rows: list[sqlcipher3.Row]) -> list[Te
 def _one(conn: sqlcipher3.Connection, testimonial_id: int) -> TestimonialRecord | None:
     row = conn.execute("SELECT * FROM testimonials WHERE id = ?", (testimonial_id,)).fetchone()
     return _records(conn, [row])[0] if row else None
+
+
+def _audit(
+    conn: sqlcipher3.Connection,
+    records: list[TestimonialRecord],
+    admin_id: int,
+    reason: str,
+    now: float,
+) -> None:
+    """One audit entry per author whose testimonials the admin is shown."""
+    roles = roles_in(conn, admin_id)
+    for author in dict.fromkeys(record.user_id for record in records):
+        record_read(conn, author, admin_id, roles, reason, REVIEW_FIELDS, now)
 
 
 def _version(conn: sqlcipher3.Connection, now: float) -> str | None:
@@ -144,8 +165,14 @@ class TestimonialStore:
 
         return await self._db.run(work)
 
-    async def with_status(self, status: str, limit: int) -> list[TestimonialRecord]:
-        """For moderation: oldest pending first; approved and withdrawn newest first."""
+    async def with_status(
+        self, status: str, limit: int, admin_id: int, reason: str, now: float
+    ) -> list[TestimonialRecord]:
+        """For moderation: oldest pending first; approved and withdrawn newest first.
+
+        The admin sees each author's user id and words, so each author shown gets one entry in
+        their audit log, in the same transaction as the read.
+        """
         order = "id" if status == "pending" else "id DESC"
 
         def work(conn: sqlcipher3.Connection) -> list[TestimonialRecord]:
@@ -154,14 +181,19 @@ class TestimonialStore:
                 f" ORDER BY {order} LIMIT ?",
                 (limit,),
             ).fetchall()
-            return _records(conn, rows)
+            records = _records(conn, rows)
+            _audit(conn, records, admin_id, reason, now)
+            return records
 
         return await self._db.run(work)
 
     async def approve(
-        self, testimonial_id: int, admin_id: int, now: float
+        self, testimonial_id: int, admin_id: int, reason: str, now: float
     ) -> TestimonialRecord | None:
-        """Approve a pending one (approving twice changes nothing); None when it does not exist."""
+        """Approve a pending one (approving twice changes nothing); None when it does not exist.
+
+        The answer shows the author's id and words to the admin: audited like the review list.
+        """
 
         def work(conn: sqlcipher3.Connection) -> TestimonialRecord | None:
             conn.execute(
@@ -169,7 +201,10 @@ class TestimonialStore:
                 " WHERE id = ? AND approved_at IS NULL AND withdrawn_at IS NULL",
                 (now, admin_id, testimonial_id),
             )
-            return _one(conn, testimonial_id)
+            record = _one(conn, testimonial_id)
+            if record is not None:
+                _audit(conn, [record], admin_id, reason, now)
+            return record
 
         return await self._db.run(work)
 

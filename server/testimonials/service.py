@@ -75,11 +75,15 @@ class TestimonialService:
         status = status or "pending"
         if status not in STATUSES:
             raise validation_failed({"status": f"one of {', '.join(STATUSES)}"})
-        return await self._store.with_status(status, LIST_LIMIT)
+        return await self._store.with_status(
+            status, LIST_LIMIT, admin_id, f"testimonial review ({status})", self._clock()
+        )
 
     async def approve(self, admin_id: int, testimonial_id: int) -> TestimonialRecord:
         await self._require_admin(admin_id)
-        record = await self._store.approve(testimonial_id, admin_id, self._clock())
+        record = await self._store.approve(
+            testimonial_id, admin_id, "testimonial approval", self._clock()
+        )
         if record is None:
             raise _not_found()
         if record.status == "withdrawn":

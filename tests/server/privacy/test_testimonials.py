@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -135,8 +138,9 @@ async def test_withdrawing_the_consent_in_the_ledger_hides_them_at_once(
     await approve(client, sam, made["id"])
     assert "webinars" in await public_page(client)
 
-    response = await client.put(f"/api/v1/me/consents/{PURPOSE}", json={"granted": False},
-                                headers=alice)
+    response = await client.put(
+        f"/api/v1/me/consents/{PURPOSE}", json={"granted": False}, headers=alice
+    )
     assert response.status == 200, await response.text()
     assert "webinars" not in await public_page(client)
     [still] = await mine(client, alice)
@@ -200,8 +204,59 @@ async def test_an_author_waiting_for_deletion_is_not_shown(client: TestClient) -
     alice, sam = await people(client)
     made = await submit(client, alice)
     await approve(client, sam, made["id"])
-    response = await client.delete(
-        "/api/v1/me", json={"password": "rabbit-hole-42"}, headers=alice
-    )
+    response = await client.delete("/api/v1/me", json={"password": "rabbit-hole-42"}, headers=alice)
     assert response.status == 202, await response.text()
     assert "webinars" not in await public_page(client)
+
+
+async def audit_of(client: TestClient, auth: dict[str, str]) -> list[dict[str, Any]]:
+    response = await client.get("/api/v1/me/audit", headers=auth)
+    assert response.status == 200
+    return (await response.json())["entries"]
+
+
+async def test_reviewing_is_a_staff_read_each_author_sees(client: TestClient) -> None:
+    alice, sam = await people(client)
+    await register(client, username="bob", email="bob@example.org", first_name="Bob")
+    bob = bearer(await login(client, "bob"))
+    made = await submit(client, alice)
+    await submit(client, alice, body="Twice as good.")
+    await submit(client, bob, body="Bob likes it.")
+    assert await audit_of(client, alice) == []
+
+    review = await client.get(REVIEW, headers=sam)
+    assert review.status == 200
+    assert len((await review.json())["testimonials"]) == 3
+    fields = ["user_id", "testimonial_body", "testimonial_display_name", "testimonial_consent"]
+    expected = {
+        "staff_username": "sam",
+        "staff_roles": ["admin"],
+        "reason": "testimonial review (pending)",
+        "fields": fields,
+    }
+    # One entry per author shown, however many of theirs were on the list.
+    for auth in (alice, bob):
+        [entry] = await audit_of(client, auth)
+        assert {k: v for k, v in entry.items() if k != "at"} == expected
+    assert await audit_of(client, sam) == []  # nothing of Sam's was shown
+
+    assert (await approve(client, sam, made["id"])).status == 200
+    entries = await audit_of(client, alice)
+    assert [e["reason"] for e in entries] == [
+        "testimonial review (pending)",
+        "testimonial approval",
+    ]
+    export = await client.get("/api/v1/me/export", headers=alice)
+    assert export.status == 200
+    with zipfile.ZipFile(io.BytesIO(await export.read())) as archive:
+        assert json.loads(archive.read("audit.json")) == entries
+
+
+async def test_an_empty_or_refused_review_audits_nobody(client: TestClient) -> None:
+    alice, sam = await people(client)
+    await submit(client, alice)
+    empty = await client.get(REVIEW, params={"status": "approved"}, headers=sam)
+    assert (await empty.json())["testimonials"] == []
+    assert (await client.get(REVIEW, headers=alice)).status == 403
+    assert (await approve(client, sam, 424242)).status == 404
+    assert await audit_of(client, alice) == []
