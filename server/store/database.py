@@ -53,10 +53,13 @@ class Database:
         conn.execute("BEGIN IMMEDIATE")
         try:
             result = work(conn)
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # A failed COMMIT (a deferred constraint, a full disk) leaves the transaction open;
+            # some errors end it already. Either way the next work must start clean.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
         return result
 
     async def checkpoint(self) -> None:

@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 
 from server.store.database import Database
 from server.store.errors import MissingKeyError, WrongKeyError
@@ -103,3 +104,44 @@ async def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> Non
     users = await db.run(lambda c: c.execute("SELECT count(*) FROM users").fetchone()[0])
     await db.close()
     assert users == 0
+
+
+_A_USER = (
+    "INSERT INTO users (username, username_key, email, email_key, password_hash,"
+    " first_name, last_name, created_at, updated_at)"
+    " VALUES ('u', 'u', 'e@x.org', 'e@x.org', 'h', 'F', 'L', 0, 0)"
+)
+
+
+async def test_a_failed_commit_is_rolled_back_and_the_next_write_succeeds(tmp_path: Path) -> None:
+    key = load_or_create_key(tmp_path)
+    db = await Database.open(tmp_path / DATABASE_FILE_NAME, key.key)
+
+    def orphan_session(conn: sqlcipher3.Connection) -> None:
+        # A deferred foreign key is checked only at COMMIT, so it is the COMMIT that fails.
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        conn.execute(
+            "INSERT INTO sessions (user_id, token_hash, created_at, last_used_at, expires_at)"
+            " VALUES (4242, x'00', 0, 0, 0)"
+        )
+
+    try:
+        with pytest.raises(sqlcipher3.IntegrityError, match="FOREIGN KEY"):
+            await db.run(orphan_session)
+        # The connection is out of that transaction: the next work starts its own and commits.
+        await db.run(lambda c: c.execute(_A_USER))
+        counts = await db.run(
+            lambda c: [
+                c.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("users", "sessions")
+            ]
+        )
+    finally:
+        await db.close()
+    assert counts == [1, 0]
+    # What was committed is on disk, seen by a fresh connection.
+    db = await Database.open(tmp_path / DATABASE_FILE_NAME, key.key)
+    try:
+        assert await db.run(lambda c: c.execute("SELECT username FROM users").fetchone()[0]) == "u"
+    finally:
+        await db.close()
