@@ -13,7 +13,7 @@ from typing import Any
 
 from av.frame import Frame
 
-from app.core.api_client import ApiClient, ApiError
+from app.core.api import ApiClient, ApiError
 from app.core.meeting.call import Call
 from app.core.meeting.signaling_client import SignalingError
 from app.core.meeting.testsrc import TestPatternTrack, ToneTrack

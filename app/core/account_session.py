@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.api_client import ApiClient, ApiError, FieldSpec, Profile
+from app.core.api import ApiClient, ApiError, FieldSpec, Profile
 from app.core.token_store import TokenStore
 
 UNAUTHORIZED = 401

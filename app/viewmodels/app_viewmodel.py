@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
-from app.core.api_client import ApiError
+from app.core.api import ApiError
 from app.core.bundled_server import BundledServer, BundledServerError
 from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
 from app.core.server_link import ServerLink

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
-from app.core.api_client import ApiError
+from app.core.api import ApiError
 from app.core.privacy_data import (
     NEWSLETTER,
     ORGANISER_CONTACT,

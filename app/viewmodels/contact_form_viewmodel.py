@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
-from app.core.api_client import ApiError
+from app.core.api import ApiError
 from app.core.contacts_data import CONTACT_FIELDS, Contact
 from app.models.contacts_model import ContactRow
 from app.viewmodels.form_viewmodel import FormViewModel

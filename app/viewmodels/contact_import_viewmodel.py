@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
-from app.core.api_client import ApiError
+from app.core.api import ApiError
 from app.core.contacts_data import CONTACT_FIELDS, IGNORE, ImportPreview, RowError, row_errors
 from app.core.contacts_import import ImportFileError, mapping_spec, read_import_file
 from app.models.text_table_model import TextRow, TextTableModel

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject
 from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
-from app.core.api_client import ApiError
+from app.core.api import ApiError
 from app.core.contacts_data import Contact
 from app.core.downloads import SaveError
 from app.models.contacts_model import ContactRow, ContactsFilter, ContactsModel

@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
-from app.core.api_client import ApiError
+from app.core.api import ApiError
 from app.viewmodels.form_viewmodel import FormViewModel
 from app.viewmodels.time_text import date_text
 

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import Property, QObject, Signal
 
-from app.core.api_client import ApiError
+from app.core.api import ApiError
 from app.viewmodels.messages import describe, field_messages
 
 UNAUTHORIZED = 401

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
-from app.core.api_client import ApiError
+from app.core.api import ApiError
 from app.core.meeting.call import Call
 from app.core.meeting.signaling_client import SignalingError
 from app.models.chat_model import ChatModel

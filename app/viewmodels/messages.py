@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.api_client import ApiError
+from app.core.api import ApiError
 
 _BY_CODE = {
     "invalid_credentials": "The e-mail/username or password is not right.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from app.core.api_client import FieldSpec, Profile
+from app.core.api import FieldSpec, Profile
 
 # Never shown on the member page: passwords change through their own form.
 _NOT_PROFILE_FIELDS = frozenset({"password"})

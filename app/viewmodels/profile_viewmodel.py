@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
-from app.core.api_client import ApiError
+from app.core.api import ApiError
 from app.viewmodels.form_viewmodel import Failed, FormViewModel
 from app.viewmodels.profile_data import profile_fields, profile_to_dict
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
-from app.core.api_client import ApiError
+from app.core.api import ApiError
 from app.core.privacy_data import Testimonial
 from app.models.text_table_model import TextRow, TextTableModel
 from app.viewmodels.form_viewmodel import Failed, FormViewModel

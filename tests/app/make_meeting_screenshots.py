@@ -32,7 +32,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.bootstrap import build_window, style_application
-    from app.core.api_client import ApiClient
+    from app.core.api import ApiClient
     from app.core.paths import AppPaths
     from app.ui.home_page import HomePage
     from app.ui.meeting_page import MeetingPage

@@ -49,7 +49,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.bootstrap import build_window, style_application
-    from app.core.api_client import ApiClient
+    from app.core.api import ApiClient
     from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
     from app.core.paths import AppPaths
     from app.viewmodels.app_viewmodel import Page

@@ -24,7 +24,7 @@ BIO = (
 
 async def shoot(out: Path) -> int:
     """Run the server, set up the profile, take the screenshot; Chromium's exit code."""
-    from app.core.api_client import ApiClient
+    from app.core.api import ApiClient
     from app.core.bundled_server import BundledServer
 
     with tempfile.TemporaryDirectory() as tmp:

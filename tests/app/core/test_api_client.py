@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.core.api_client import UNREACHABLE, ApiClient, ApiError
+from app.core.api import UNREACHABLE, ApiClient, ApiError
 from app.core.bundled_server import BundledServer
 
 PASSWORD = "correct horse battery"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.api_client import ApiClient
+from app.core.api import ApiClient
 from app.core.bundled_server import BundledServer, BundledServerError, server_command
 from tests.app.processes import process_gone
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.api_client import ApiClient, ApiError
+from app.core.api import ApiClient, ApiError
 from app.core.bundled_server import BundledServer
 from app.core.contacts_data import row_errors
 from app.core.contacts_import import mapping_spec

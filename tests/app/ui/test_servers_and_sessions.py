@@ -12,7 +12,7 @@ import qasync
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import build_window, run_window
-from app.core.api_client import ApiClient
+from app.core.api import ApiClient
 from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
 from app.core.paths import AppPaths
 from app.ui.connecting_page import ConnectingPage

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.api_client import UNREACHABLE, ApiError
+from app.core.api import UNREACHABLE, ApiError
 from app.viewmodels.messages import describe, field_messages, sentence
 
 

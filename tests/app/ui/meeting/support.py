@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from av.frame import Frame
 from pytestqt.qtbot import QtBot
 
-from app.core.api_client import ApiClient
+from app.core.api import ApiClient
 from app.core.meeting.call import Call
 from app.ui.main_window import MainWindow
 from app.ui.meeting_page import MeetingPage

@@ -14,7 +14,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox
 from pytestqt.qtbot import QtBot
 
-from app.core.api_client import ApiClient
+from app.core.api import ApiClient
 from app.core.client_settings import ClientSettings, ServerMode
 from app.ui.login_page import LoginPage
 from app.ui.main_window import MainWindow

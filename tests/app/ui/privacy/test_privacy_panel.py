@@ -9,7 +9,7 @@ from pathlib import Path
 import aiohttp
 from pytestqt.qtbot import QtBot
 
-from app.core.api_client import ApiClient
+from app.core.api import ApiClient
 from app.core.privacy_data import NEWSLETTER, USAGE_STATISTICS
 from app.ui.home_page import HomePage
 from app.ui.privacy_page import PrivacyPage

@@ -1,0 +1,17 @@
+"""Typed wrapper over the Podium REST API (/api/v1), split by area as server/http/ is."""
+
+from app.core.api.accounts import FieldSpec, Profile, SessionToken
+from app.core.api.client import ApiClient
+from app.core.api.errors import BAD_RESPONSE, UNREACHABLE, ApiError
+from app.core.api.meetings import MeetingSummary
+
+__all__ = [
+    "BAD_RESPONSE",
+    "UNREACHABLE",
+    "ApiClient",
+    "ApiError",
+    "FieldSpec",
+    "MeetingSummary",
+    "Profile",
+    "SessionToken",
+]

@@ -1,0 +1,114 @@
+"""Accounts and sessions: the field policy, registration, login, profile, password, deletion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.api.transport import Transport
+from app.core.privacy_data import PendingDeletion
+
+# Keys of the profile object that are not editable personal fields.
+_PROFILE_META = ("id", "created_at")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One account field as the server's field policy describes it."""
+
+    name: str
+    label: str
+    required: bool
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A member's own account data; `values` holds every personal field by name."""
+
+    id: int
+    created_at: str
+    values: dict[str, str | None] = field(default_factory=dict)
+
+    def get(self, name: str) -> str:
+        """The field's value, or "" when it is empty or unknown."""
+        return self.values.get(name) or ""
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Profile:
+        """Build from the server's profile object, ignoring nothing but the meta keys."""
+        values = {
+            key: (None if value is None else str(value))
+            for key, value in data.items()
+            if key not in _PROFILE_META
+        }
+        return cls(id=int(data["id"]), created_at=str(data.get("created_at", "")), values=values)
+
+
+@dataclass(frozen=True)
+class SessionToken:
+    """A bearer token and when the server will stop accepting it."""
+
+    token: str
+    expires_at: str
+
+
+class AccountsApi(Transport):
+    """/accounts, /sessions and /me (server/http/accounts.py and deletion.py)."""
+
+    async def account_fields(self) -> list[FieldSpec]:
+        """The registration form's fields, in display order."""
+        data = await self._request("GET", "/accounts/fields", auth=False)
+        return [
+            FieldSpec(
+                name=str(item["name"]),
+                label=str(item.get("label") or item["name"]),
+                required=bool(item.get("required", False)),
+                kind=str(item.get("kind") or "text"),
+            )
+            for item in data.get("fields", [])
+        ]
+
+    async def register(self, values: dict[str, str | None]) -> Profile:
+        """Create an account; raises ApiError 422/409 with per-field messages."""
+        return Profile.from_json(await self._request("POST", "/accounts", values, auth=False))
+
+    async def login(self, login: str, password: str) -> SessionToken:
+        """Open a session and remember its token for later calls."""
+        data = await self._request(
+            "POST", "/sessions", {"login": login, "password": password}, auth=False
+        )
+        session = SessionToken(token=str(data["token"]), expires_at=str(data.get("expires_at")))
+        self.token = session.token
+        return session
+
+    async def logout(self) -> None:
+        """End the current session on the server and forget its token."""
+        try:
+            await self._request("DELETE", "/sessions/current")
+        finally:
+            self.token = None
+
+    async def me(self) -> Profile:
+        """The logged-in member's profile."""
+        return Profile.from_json(await self._request("GET", "/me"))
+
+    async def update_me(self, changes: dict[str, str | None]) -> Profile:
+        """Change profile fields; None or "" clears an optional one."""
+        return Profile.from_json(await self._request("PATCH", "/me", changes))
+
+    async def change_password(self, current_password: str, new_password: str) -> None:
+        """Change the password; the server ends every other session."""
+        body = {"current_password": current_password, "new_password": new_password}
+        await self._request("POST", "/me/password", body)
+
+    async def delete_account(self, password: str) -> PendingDeletion:
+        """Ask for the account's deletion; every session ends, this client's token too."""
+        data = await self._request("DELETE", "/me", {"password": password})
+        self.token = None
+        return PendingDeletion.from_json(data)
+
+    async def cancel_deletion(self, login: str, password: str) -> None:
+        """Keep an account pending deletion (there is no session while it is pending)."""
+        body = {"login": login, "password": password}
+        await self._request("POST", "/accounts/cancel-deletion", body, auth=False)
