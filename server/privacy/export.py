@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -14,7 +15,7 @@ from typing import IO, Any
 from server.accounts.service import Caller
 from server.errors import ApiError
 from server.privacy.csv_safety import neutralise
-from server.store.export import CONTACT_COLUMNS, ExportRows, ExportStore
+from server.store.export import CONTACT_COLUMNS, ExportData, ExportStore
 
 EXPORT_INTERVAL_SECONDS = 600.0
 
@@ -83,9 +84,9 @@ def _write_json(archive: zipfile.ZipFile, name: str, value: Any) -> None:
     archive.writestr(name, json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
-def _profile(rows: ExportRows) -> dict[str, Any]:
-    profile = _times(rows.profile() or {}, "created_at", "updated_at", "deletion_requested_at")
-    public = rows.public_profile()
+def _profile(data: ExportData) -> dict[str, Any]:
+    profile = _times(dict(data.profile or {}), "created_at", "updated_at", "deletion_requested_at")
+    public = data.public_profile
     profile["public_profile"] = (
         {
             "enabled": bool(public["enabled"]),
@@ -96,35 +97,37 @@ def _profile(rows: ExportRows) -> dict[str, Any]:
         if public
         else {"enabled": False, "fields": [], "bio": None}
     )
-    profile["staff_roles"] = [_times(r, "granted_at") for r in rows.staff_roles()]
+    profile["staff_roles"] = [_times(dict(r), "granted_at") for r in data.staff_roles]
     return profile
 
 
-def _consents(rows: ExportRows) -> Iterator[dict[str, Any]]:
-    for event in rows.consent_events():
-        event["granted"] = bool(event["granted"])
-        yield _times(event, "at")
+def _consents(data: ExportData) -> Iterator[dict[str, Any]]:
+    for event in data.consent_events:
+        yield _times({**event, "granted": bool(event["granted"])}, "at")
 
 
-def _meetings(rows: ExportRows) -> Iterator[dict[str, Any]]:
-    for meeting in list(rows.meetings()):  # a cursor per meeting is opened below
-        _times(meeting, "created_at", "ended_at")
-        meeting["participants"] = [
-            _times(p, "first_message_at") for p in rows.participants_of(meeting["id"])
-        ]
-        meeting["chat"] = [_times(m, "sent_at") for m in rows.chat_of(meeting["id"])]
-        yield meeting
+def _meetings(data: ExportData) -> Iterator[dict[str, Any]]:
+    for meeting in data.meetings:
+        yield {
+            **_times(dict(meeting), "created_at", "ended_at"),
+            "participants": [_times(dict(p), "first_message_at") for p in meeting["participants"]],
+            "chat": [_times(dict(m), "sent_at") for m in meeting["chat"]],
+        }
 
 
-def _write_contacts(archive: zipfile.ZipFile, rows: ExportRows) -> None:
+def _each(rows: Iterable[dict[str, Any]], *names: str) -> Iterator[dict[str, Any]]:
+    """Copies of `rows` with the named times as ISO text."""
+    return (_times(dict(row), *names) for row in rows)
+
+
+def _write_contacts(archive: zipfile.ZipFile, data: ExportData) -> None:
     with (
         archive.open("contacts.csv", "w") as raw,
         io.TextIOWrapper(raw, encoding="utf-8", newline="") as out,
     ):
         writer = csv.writer(out)
         writer.writerow(CONTACT_COLUMNS)
-        for contact in rows.contacts():
-            _times(contact, "created_at", "updated_at")
+        for contact in _each(data.contacts, "created_at", "updated_at"):
             writer.writerow(
                 [
                     neutralise(str(contact[c])) if contact[c] is not None else ""
@@ -133,30 +136,28 @@ def _write_contacts(archive: zipfile.ZipFile, rows: ExportRows) -> None:
             )
 
 
-def build_zip(rows: ExportRows, target: IO[bytes], now: float) -> None:
-    """Write every file of the export into `target`; runs on the database thread."""
+def build_zip(data: ExportData, target: IO[bytes], now: float) -> None:
+    """Write every file of the export into `target`; runs in a worker thread, not the database's."""
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        profile = _profile(rows)
+        profile = _profile(data)
         _write_json(archive, "profile.json", profile)
-        _write_json_list(archive, "consents.json", _consents(rows))
+        _write_json_list(archive, "consents.json", _consents(data))
         _write_json_list(
             archive,
             "sessions.json",
-            (_times(s, "created_at", "last_used_at", "expires_at") for s in rows.sessions()),
+            _each(data.sessions, "created_at", "last_used_at", "expires_at"),
         )
-        _write_json_list(archive, "meetings.json", _meetings(rows))
-        _write_json_list(archive, "chat.json", (_times(m, "sent_at") for m in rows.chat_sent()))
-        _write_contacts(archive, rows)
-        _write_json_list(archive, "audit.json", (_times(a, "at") for a in rows.audit()))
+        _write_json_list(archive, "meetings.json", _meetings(data))
+        _write_json_list(archive, "chat.json", _each(data.chat_sent, "sent_at"))
+        _write_contacts(archive, data)
+        _write_json_list(archive, "audit.json", _each(data.audit, "at"))
         _write_json_list(
             archive,
             "testimonials.json",
-            (_times(t, "created_at", "approved_at", "withdrawn_at") for t in rows.testimonials()),
+            _each(data.testimonials, "created_at", "approved_at", "withdrawn_at"),
         )
         _write_json_list(
-            archive,
-            "policy.json",
-            (_times(p, "accepted_at", "effective_at") for p in rows.policy_acceptances()),
+            archive, "policy.json", _each(data.policy_acceptances, "accepted_at", "effective_at")
         )
         archive.writestr(
             "README.txt",
@@ -172,8 +173,9 @@ class ExportService:
     async def export(self, caller: Caller) -> io.BytesIO:
         """The caller's ZIP, positioned at its start.
 
-        Rows stream from the database into the compressor, so only the compressed ZIP is held,
-        and in memory: the plaintext of an export is never written to disk.
+        The rows are read in one transaction; the ZIP is then compressed in a worker thread, so
+        the database thread is free for everyone else meanwhile. The ZIP is held in memory only:
+        the plaintext of an export is never written to disk.
         """
         now = self._clock()
         wait = await self._store.claim(caller.user_id, now, EXPORT_INTERVAL_SECONDS)
@@ -188,7 +190,8 @@ class ExportService:
             )
         target = io.BytesIO()
         try:
-            await self._store.read(caller.user_id, lambda rows: build_zip(rows, target, now))
+            data = await self._store.read(caller.user_id)
+            await asyncio.to_thread(build_zip, data, target, now)
         except BaseException:
             target.close()
             await self._store.release(caller.user_id, now)

@@ -1,21 +1,21 @@
-"""SQL for a user's data export: every row about them, read in one transaction, streamed.
+"""SQL for a user's data export: every row about them, read in one transaction.
 
-Row iterators yield plain dicts straight from cursors, so an export never holds all of a user's
-rows in memory at once. No query here selects a password hash, a token or a token hash.
+The rows are read into plain dicts and lists (`ExportData`) and the transaction ends; the ZIP is
+built from them afterwards, off the database thread, so compressing never stalls other database
+work. No query here selects a password hash, a token or a token hash.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import sqlcipher3
 
 from server.store.accounts import PROFILE_COLUMNS
 from server.store.database import Database
 from server.store.staff import audit_entries
-
-T = TypeVar("T")
 
 CONTACT_COLUMNS: tuple[str, ...] = (
     "first_name",
@@ -143,6 +143,48 @@ class ExportRows:
         )
 
 
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ExportData:
+    """Everything an export holds, as read in one transaction; meetings carry their contents."""
+
+    profile: Row | None
+    public_profile: Row | None
+    staff_roles: list[Row]
+    consent_events: list[Row]
+    sessions: list[Row]
+    meetings: list[Row]  # each with "participants" and "chat" lists
+    chat_sent: list[Row]
+    contacts: list[Row]
+    audit: list[Row]
+    testimonials: list[Row]
+    policy_acceptances: list[Row]
+
+
+def read_export(conn: sqlcipher3.Connection, user_id: int) -> ExportData:
+    """All of one user's rows; call inside a transaction for one consistent read."""
+    rows = ExportRows(conn, user_id)
+    meetings = list(rows.meetings())  # a cursor per meeting is opened below
+    for meeting in meetings:
+        meeting["participants"] = list(rows.participants_of(meeting["id"]))
+        meeting["chat"] = list(rows.chat_of(meeting["id"]))
+    return ExportData(
+        profile=rows.profile(),
+        public_profile=rows.public_profile(),
+        staff_roles=list(rows.staff_roles()),
+        consent_events=list(rows.consent_events()),
+        sessions=list(rows.sessions()),
+        meetings=meetings,
+        chat_sent=list(rows.chat_sent()),
+        contacts=list(rows.contacts()),
+        audit=list(rows.audit()),
+        testimonials=list(rows.testimonials()),
+        policy_acceptances=list(rows.policy_acceptances()),
+    )
+
+
 class ExportStore:
     def __init__(self, db: Database):
         self._db = db
@@ -151,9 +193,8 @@ class ExportStore:
         """Record an export now and return 0, or return the seconds until one is allowed."""
 
         def work(conn: sqlcipher3.Connection) -> float:
-            last = conn.execute(
-                "SELECT max(at) FROM exports WHERE user_id = ?", (user_id,)
-            ).fetchone()[0]
+            row = conn.execute("SELECT max(at) FROM exports WHERE user_id = ?", (user_id,))
+            last: float | None = row.fetchone()[0]
             if last is not None and now - last < interval:
                 return interval - (now - last)
             # Only the latest export time is needed to enforce the limit.
@@ -171,6 +212,6 @@ class ExportStore:
             )
         )
 
-    async def read(self, user_id: int, write: Callable[[ExportRows], T]) -> T:
-        """Run `write` on the database thread with the user's rows, in one consistent read."""
-        return await self._db.run(lambda conn: write(ExportRows(conn, user_id)))
+    async def read(self, user_id: int) -> ExportData:
+        """The user's rows, in one consistent read; the transaction ends when this returns."""
+        return await self._db.run(lambda conn: read_export(conn, user_id))

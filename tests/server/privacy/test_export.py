@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
+import threading
 import zipfile
-from typing import Any
+from typing import IO, Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from server.keys import DATABASE
+from server.privacy import export as export_module
+from server.store.export import ExportData
 from server.store.meetings import ChatRecord, MeetingStore
 from server.store.staff import StaffStore
 from tests.server.conftest import Clock, bearer, login, register
@@ -271,3 +276,33 @@ async def test_export_shows_staff_reads(client: TestClient) -> None:
 
 async def test_export_needs_a_session(client: TestClient) -> None:
     assert (await client.get("/api/v1/me/export")).status == 401
+
+
+async def test_the_database_serves_others_while_an_export_is_compressed(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = await world(client)
+    loop = asyncio.get_running_loop()
+    real_build = export_module.build_zip
+    seen: dict[str, Any] = {}
+
+    def build_while_bob_writes(data: ExportData, target: IO[bytes], now: float) -> None:
+        seen["thread"] = threading.current_thread()
+        # Bob writes while Alice's ZIP is being built. Were it built inside the export's
+        # transaction, on the database thread or on the event loop, this write could not finish.
+        write = add_chat(client, w["bob_meeting"], 3, w["bob"], "written during the export")
+        asyncio.run_coroutine_threadsafe(write, loop).result(timeout=30)
+        seen["written"] = True
+        real_build(data, target, now)
+
+    monkeypatch.setattr(export_module, "build_zip", build_while_bob_writes)
+    archive = await export(client, w["alice_token"])
+    assert seen["written"] is True
+    assert seen["thread"] is not threading.current_thread()
+    assert not seen["thread"].name.startswith("podium-db")
+    # The export is whole and holds the rows as they were when it was read.
+    assert set(archive.namelist()) == FILES
+    chat = json.loads(archive.read("chat.json"))
+    assert [m["body"] for m in chat] == ["welcome to the tea party", "alice was in bobs meeting"]
+    rows = await sql(client, "SELECT body FROM chat_messages WHERE seq = 3")
+    assert rows == [{"body": "written during the export"}]
