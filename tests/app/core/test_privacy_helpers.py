@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -43,6 +46,57 @@ async def test_a_broken_download_leaves_nothing_and_keeps_an_older_file(tmp_path
         await save_stream(chunks(b"abc", b"de", fail_after=1), dest)
     assert dest.read_bytes() == b"older export"
     assert not part_path(dest).exists()
+
+
+async def test_the_disk_work_runs_off_the_loop_and_progress_on_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loop = asyncio.get_running_loop()
+    loop_thread = threading.current_thread()
+    real_fsync = os.fsync
+    fsyncs: list[tuple[threading.Thread, bool]] = []
+
+    def fsync_while_the_loop_runs(fd: int) -> None:
+        # The loop must be free while the disk is busy: it sets the event while this waits.
+        # Were fsync run on the loop, the event could only be set after this returned.
+        loop_ran = threading.Event()
+        loop.call_soon_threadsafe(loop_ran.set)
+        fsyncs.append((threading.current_thread(), loop_ran.wait(30)))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync_while_the_loop_runs)
+    progress_threads: set[threading.Thread] = set()
+    seen: list[int] = []
+
+    def progress(received: int, total: int | None) -> None:
+        progress_threads.add(threading.current_thread())
+        seen.append(received)
+
+    dest = tmp_path / "export.zip"
+    parts = [bytes([n]) * 65536 for n in range(8)]
+    result = await save_stream(chunks(*parts), dest, 8 * 65536, progress)
+    assert dest.read_bytes() == b"".join(parts) and result.size == 8 * 65536
+    [(fsync_thread, loop_was_free)] = fsyncs
+    assert fsync_thread is not loop_thread and loop_was_free
+    assert progress_threads == {loop_thread}
+    assert seen == [n * 65536 for n in range(9)]
+
+
+async def test_a_cancelled_download_leaves_nothing(tmp_path: Path) -> None:
+    started = asyncio.Event()
+
+    async def endless() -> AsyncIterator[bytes]:
+        while True:
+            yield b"x" * 4096
+            started.set()
+
+    dest = tmp_path / "export.zip"
+    task = asyncio.create_task(save_stream(endless(), dest))
+    await asyncio.wait_for(started.wait(), 30)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not dest.exists() and not part_path(dest).exists()
 
 
 async def test_an_unwritable_place_is_a_save_error(tmp_path: Path) -> None:
