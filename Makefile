@@ -4,43 +4,76 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PYTEST := QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 
-# Debian packages the app needs at run time (PortAudio, Qt's xcb platform plugin) and for tests (Xvfb).
-SYSTEM_PACKAGES := libportaudio2 libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 \
-	libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
-	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libx11-xcb1 \
+# Debian packages the app loads at run time: PortAudio, GLib (QtCore), fonts, GL/EGL and Qt's xcb
+# platform plugin; Xvfb runs the app on a machine without a screen. python3-venv is added only
+# when the Python in use has no ensurepip (Debian's own python3 lacks it).
+SYSTEM_PACKAGES := libportaudio2 libglib2.0-0 libegl1 libgl1 libopengl0 libfontconfig1 \
+	libfreetype6 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 \
+	libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 \
+	libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libx11-xcb1 libgssapi-krb5-2 fonts-dejavu-core \
 	xvfb xauth
 
-.PHONY: install system-deps run server test lint bench clean
+.PHONY: install system-deps venv run run-headless server test test-fresh soak lint mypy bench clean
 
-install: system-deps $(STAMP)
+install: system-deps
+	@$(MAKE) --no-print-directory venv
 
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
-	done); \
+	done; $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv); \
+	missing=$$(echo $$missing); \
 	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; \
+		elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+		else \
+			echo "Podium needs these Debian packages, and installing them needs root:" >&2; \
+			echo "    sudo apt-get install $$missing" >&2; \
+			echo "Run that as root (or make sudo available), then run make again." >&2; \
+			exit 1; \
+		fi; \
 		echo "Installing system packages: $$missing"; \
-		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-$(STAMP): pyproject.toml constraints.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
-	touch $(STAMP)
+# A .venv left half-made (no pip, or a Python that no longer runs) is made again, not trusted;
+# the packages are installed again when pyproject.toml or constraints.txt changed.
+venv:
+	@if [ -d $(VENV) ] && ! $(BIN)/python -m pip --version >/dev/null 2>&1; then \
+		echo "$(VENV) is broken; making it again"; rm -rf $(VENV); \
+	fi
+	@if [ ! -f $(STAMP) ] || [ pyproject.toml -nt $(STAMP) ] || [ constraints.txt -nt $(STAMP) ]; then \
+		set -e; \
+		test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }; \
+		$(BIN)/python -m pip install -q --upgrade pip; \
+		$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'; \
+		touch $(STAMP); \
+	fi
 
 run: install
 	@$(BIN)/python -m app
+
+# The app on a virtual screen, for a machine without a display.
+run-headless: install
+	@xvfb-run -a $(BIN)/python -m app
 
 server: install
 	$(BIN)/python -m server
 
 test: install
 	$(BIN)/ruff check .
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+	$(PYTEST)
+
+# A minimal Debian 12 (git, make, python3 only) made with debootstrap runs `make test` on a clone.
+test-fresh:
+	bash tools/test-fresh.sh
+
+# The app in a meeting with three video bots and both cores busy, for ten minutes.
+soak: install
+	PODIUM_SOAK_SECONDS=600 $(PYTEST) tests/app/ui/meeting/test_soak.py
 
 lint: install
 	$(BIN)/ruff check .
