@@ -9,8 +9,11 @@ import typing
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar, Union
 
+from protocol import strict_json
+
 MAX_MESSAGE_BYTES = 64 * 1024
-M = TypeVar("M", bound="Message")
+# Any dataclass: messages and the value types nested in them.
+D = TypeVar("D")
 
 
 class ProtocolError(ValueError):
@@ -30,15 +33,6 @@ class Message:
     TYPE: ClassVar[str] = ""
 
 
-def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ProtocolError("invalid_message", f"duplicate key {key!r}")
-        result[key] = value
-    return result
-
-
 class Codec:
     """Decodes one side's incoming messages; encodes any message."""
 
@@ -46,18 +40,24 @@ class Codec:
         self._types = {cls.TYPE: cls for cls in incoming}
 
     def decode(self, text: str | bytes) -> Message:
-        raw = text.encode() if isinstance(text, str) else text
-        if len(raw) > MAX_MESSAGE_BYTES:
+        # surrogatepass: a str holding lone surrogates is measured here and refused below.
+        size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else len(text)
+        if size > MAX_MESSAGE_BYTES:
             raise ProtocolError("too_large", f"messages are limited to {MAX_MESSAGE_BYTES} bytes")
         try:
-            data = json.loads(raw, object_pairs_hook=_reject_duplicates)
-        except ProtocolError:
-            raise
-        except (ValueError, RecursionError) as exc:
-            raise ProtocolError("invalid_json", "the message is not valid JSON") from exc
+            data = strict_json.loads(text)
+        except strict_json.JsonRefused as exc:
+            raise ProtocolError("invalid_json", f"the message is not valid JSON: {exc}") from exc
         if not isinstance(data, dict):
             raise ProtocolError("invalid_message", "a message must be a JSON object")
-        request_id = data.get("id") if isinstance(data.get("id"), str) else None
+        raw_id = data.get("id")
+        valid_id = isinstance(raw_id, str) and strict_json.is_valid_text(raw_id)
+        request_id = raw_id if valid_id else None
+        bad_text = strict_json.invalid_text_path(data)
+        if bad_text is not None:
+            raise ProtocolError(
+                "invalid_message", f"{bad_text} is not valid Unicode text", request_id
+            )
         kind = data.get("type")
         if not isinstance(kind, str):
             raise ProtocolError("invalid_message", "the message has no string 'type'", request_id)
@@ -88,11 +88,12 @@ def to_json(value: Any) -> Any:
     return value
 
 
-def from_json(cls: type[M], data: Any, where: str) -> M:
+def from_json(cls: type[D], data: Any, where: str) -> D:
     """Build dataclass `cls` from decoded JSON, checking every field's type."""
     if not isinstance(data, dict):
         raise ProtocolError("invalid_message", f"{where} must be an object")
     hints = typing.get_type_hints(cls)
+    # Ignored: mypy cannot see that only dataclasses reach here (the callers' contract).
     fields = {field.name: field for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
     unknown = set(data) - set(fields)
     if unknown:
@@ -138,7 +139,7 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
             _convert(args[0], key, where): _convert(args[1], item, f"{where}.{key}")
             for key, item in value.items()
         }
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return from_json(hint, value, where)
     if hint is bool:
         if isinstance(value, bool):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from server.settings import PROFILE_FIELDS
+from server.text_rules import TextKind, text_problem
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,10 @@ class FieldPolicy:
 def _check(spec: FieldSpec, value: str) -> str | None:
     if len(value) > spec.max_length:
         return f"at most {spec.max_length} characters"
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        return "must not contain control characters"
+    # Every profile field is one line that others may see (names, e-mail, address).
+    problem = text_problem(value, TextKind.NAME)
+    if problem:
+        return problem
     if spec.pattern is not None and not spec.pattern.match(value):
         return spec.pattern_message
     return None

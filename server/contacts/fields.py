@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from server.accounts.fields import SPECS, FieldSpec
+from server.text_rules import TextKind, text_problem
 
 CONTACT_FIELDS: tuple[str, ...] = (
     "first_name",
@@ -23,8 +24,7 @@ _SPECS: dict[str, FieldSpec] = {
     **{name: SPECS[name] for name in CONTACT_FIELDS if name != "notes"},
     "notes": FieldSpec("notes", "Notes", "text", NOTES_MAX),
 }
-# Notes may span lines; every other field is one line.
-_MULTILINE_ALLOWED = frozenset("\t\n\r")
+# Notes may span lines (TextKind.MULTILINE); every other field is one line, checked as a name.
 
 Contact = dict[str, str | None]
 
@@ -34,11 +34,9 @@ def check_value(name: str, value: str) -> str | None:
     spec = _SPECS[name]
     if len(value) > spec.max_length:
         return f"at most {spec.max_length} characters"
-    allowed = _MULTILINE_ALLOWED if name == "notes" else frozenset()
-    if any((ord(ch) < 32 or ord(ch) == 127) and ch not in allowed for ch in value):
-        return "must not contain control characters"
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
-        return "must be valid text"
+    problem = text_problem(value, TextKind.MULTILINE if name == "notes" else TextKind.NAME)
+    if problem:
+        return problem
     if spec.pattern is not None and not spec.pattern.match(value):
         return spec.pattern_message
     return None

@@ -9,6 +9,7 @@ from typing import Any
 from server.errors import ApiError, validation_failed
 from server.store.errors import ConflictError
 from server.store.meetings import MeetingRecord, MeetingStore
+from server.text_rules import TextKind, text_problem
 
 # No 0/O, 1/l/I: codes are read aloud and typed by hand.
 JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -42,15 +43,20 @@ class MeetingService:
         subject = data.get("subject")
         if not isinstance(subject, str) or not subject.strip():
             unknown["subject"] = "required"
-        elif len(subject.strip()) > MAX_SUBJECT or any(ord(ch) < 32 for ch in subject):
-            unknown["subject"] = f"at most {MAX_SUBJECT} characters, no control characters"
+        elif len(subject.strip()) > MAX_SUBJECT:
+            unknown["subject"] = f"at most {MAX_SUBJECT} characters"
+        elif problem := text_problem(subject.strip(), TextKind.NAME):
+            unknown["subject"] = problem
         if unknown:
             raise validation_failed(unknown)
         assert isinstance(subject, str)
         for _ in range(5):
             try:
                 return await self._store.create(
-                    secrets.token_urlsafe(12), host_user_id, subject.strip(), new_join_code(),
+                    secrets.token_urlsafe(12),
+                    host_user_id,
+                    subject.strip(),
+                    new_join_code(),
                     self._clock(),
                 )
             except ConflictError:

@@ -8,6 +8,7 @@ from typing import Any
 
 from server.errors import ApiError, validation_failed
 from server.store.profiles import PUBLIC_FIELDS, ProfileSettings, ProfileStore, PublicProfile
+from server.text_rules import TextKind, text_problem
 
 BIO_MAX = 500
 # Longer than any username can be: such a name is not looked up at all.
@@ -32,11 +33,8 @@ def _clean_bio(raw: object) -> tuple[str | None, str | None]:
         return None, None
     if len(bio) > BIO_MAX:
         return None, f"at most {BIO_MAX} characters"
-    if any((ord(ch) < 32 and ch not in "\n\r\t") or ord(ch) == 127 for ch in bio):
-        return None, "must not contain control characters"
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in bio):
-        return None, "must be valid text"
-    return bio, None
+    problem = text_problem(bio, TextKind.MULTILINE)
+    return (None, problem) if problem else (bio, None)
 
 
 def _clean_fields(raw: object) -> tuple[list[str], str | None]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from server.errors import ApiError, validation_failed
 from server.store.testimonials import PublishedTestimonial, TestimonialRecord, TestimonialStore
+from server.text_rules import TextKind, text_problem
 
 BODY_MAX = 2000
 DISPLAY_NAME_MAX = 100
@@ -23,12 +24,8 @@ def _text(raw: object, limit: int, multiline: bool) -> tuple[str | None, str | N
     value = raw.strip()
     if len(value) > limit:
         return None, f"at most {limit} characters"
-    allowed = "\n\r\t" if multiline else ""
-    if any((ord(ch) < 32 and ch not in allowed) or ord(ch) == 127 for ch in value):
-        return None, "must not contain control characters"
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
-        return None, "must be valid text"
-    return value, None
+    problem = text_problem(value, TextKind.MULTILINE if multiline else TextKind.NAME)
+    return (None, problem) if problem else (value, None)
 
 
 def _not_found() -> ApiError:

@@ -56,7 +56,7 @@ def test_nested_server_messages_round_trip() -> None:
         ('{"type": "join", "id": "5", "join_code": "x", "extra": 1}', "invalid_message", "5"),
         (
             '{"type": "join", "id": "6", "join_code": "a", "join_code": "b"}',
-            "invalid_message",
+            "invalid_json",
             None,
         ),
         ('{"type": "raise_hand", "id": "7", "raised": 1}', "invalid_message", "7"),
