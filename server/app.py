@@ -35,6 +35,8 @@ from server.http.middlewares import bearer_auth, json_errors, security_headers
 from server.http.statistics import usage_statistics
 from server.keys import (
     ACCOUNTS,
+    CONSENT_LINKS,
+    CONSENT_MAIL,
     CONSENTS,
     CONTACTS,
     DATABASE,
@@ -55,6 +57,8 @@ from server.mail.links import configured_base_url
 from server.mail.outbox import Outbox
 from server.mail.sender import MailSender, Relay
 from server.meetings.service import MeetingService
+from server.privacy.consent_links import ConsentLinks
+from server.privacy.consent_mail import ConsentMail
 from server.privacy.consents import ConsentService
 from server.privacy.deletion import DeletionService
 from server.privacy.export import ExportService
@@ -68,6 +72,7 @@ from server.settings import Settings
 from server.sfu.sfu import SfuEngine
 from server.signaling.connection import Services
 from server.store.accounts import AccountStore
+from server.store.consents import ConsentStore
 from server.store.contacts import ContactStore
 from server.store.database import Database
 from server.store.deletion import DeletionStore
@@ -75,6 +80,7 @@ from server.store.export import ExportStore
 from server.store.keystore import database_path, load_or_create_key
 from server.store.meetings import MeetingStore
 from server.store.outbox import OutboxStore
+from server.store.policies import PolicyStore
 from server.store.profiles import ProfileStore
 from server.store.staff import StaffStore
 from server.store.statistics import StatisticsStore
@@ -147,8 +153,13 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
         sender = MailSender(outbox_store, outbox, Relay.from_settings(settings), clock)
         app[MAIL] = outbox
         app[MAIL_SENDER] = sender
-        app[CONSENTS] = ConsentService(app[DATABASE], outbox, clock, configured_base_url(settings))
-        app[POLICY] = PolicyService(app[DATABASE], outbox, clock)
+        base_url = configured_base_url(settings)
+        consent_store = ConsentStore(app[DATABASE])
+        links = ConsentLinks(consent_store, outbox, clock, base_url)
+        app[CONSENT_LINKS] = links
+        app[CONSENTS] = ConsentService(consent_store, links, clock)
+        app[CONSENT_MAIL] = ConsentMail(consent_store, outbox, clock, base_url)
+        app[POLICY] = PolicyService(PolicyStore(app[DATABASE]), outbox, clock)
         sender.start()
         yield
         await sender.stop()

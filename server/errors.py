@@ -1,8 +1,12 @@
-"""The one error type handlers and services raise; the error middleware renders it as JSON."""
+"""ApiError: an HTTP error answer, raised at the HTTP edge (handlers, middlewares) only.
+
+Services raise server.domain_errors instead; the error middleware maps those to statuses.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 
 class ApiError(Exception):
@@ -14,6 +18,7 @@ class ApiError(Exception):
         *,
         fields: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
+        details: Mapping[str, Any] | None = None,
     ):
         super().__init__(message)
         self.status = status
@@ -21,9 +26,10 @@ class ApiError(Exception):
         self.message = message
         self.fields = dict(fields) if fields else None
         self.headers = dict(headers) if headers else {}
+        self.details = dict(details) if details else {}
 
     def body(self) -> dict[str, object]:
-        error: dict[str, object] = {"code": self.code, "message": self.message}
+        error: dict[str, object] = {**self.details, "code": self.code, "message": self.message}
         if self.fields is not None:
             error["fields"] = self.fields
         return {"error": error}

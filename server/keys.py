@@ -9,6 +9,8 @@ from server.contacts.service import ContactService
 from server.mail.outbox import Outbox
 from server.mail.sender import MailSender
 from server.meetings.service import MeetingService
+from server.privacy.consent_links import ConsentLinks
+from server.privacy.consent_mail import ConsentMail
 from server.privacy.consents import ConsentService
 from server.privacy.deletion import DeletionService
 from server.privacy.export import ExportService
@@ -33,6 +35,8 @@ STATISTICS = web.AppKey("statistics", Statistics)
 MAIL = web.AppKey("mail", Outbox)  # await app[MAIL].enqueue(...): see server/mail/outbox.py
 MAIL_SENDER = web.AppKey("mail_sender", MailSender)
 CONSENTS = web.AppKey("consents", ConsentService)
+CONSENT_LINKS = web.AppKey("consent_links", ConsentLinks)
+CONSENT_MAIL = web.AppKey("consent_mail", ConsentMail)  # newsletter and other non-essential mail
 POLICY = web.AppKey("policy", PolicyService)
 CONTACTS = web.AppKey("contacts", ContactService)
 PUBLIC_PROFILES = web.AppKey("public_profiles", PublicProfileService)

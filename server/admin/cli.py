@@ -30,7 +30,7 @@ COMMANDS: tuple[AdminCommand, ...] = (
 )
 
 
-def add_admin_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_admin_parser(subparsers: argparse._SubParsersAction) -> None:
     admin = subparsers.add_parser("admin", help="operator commands (run `admin -h` for the list)")
     commands = admin.add_subparsers(dest="admin_command", required=True, metavar="COMMAND")
     for command in COMMANDS:

@@ -12,6 +12,7 @@ from server.admin.command import AdminCommand, AdminContext
 from server.mail.outbox import Outbox
 from server.privacy.policy import PolicyError, PolicyService, effective_label
 from server.store.outbox import OutboxStore
+from server.store.policies import PolicyStore
 
 
 def parse_effective(value: str) -> float:
@@ -55,7 +56,7 @@ async def _run(context: AdminContext, args: argparse.Namespace) -> int:
         print(f"cannot read the summary {args.summary}: {exc}", file=sys.stderr)
         return 2
     outbox = Outbox(OutboxStore(context.db), time.time)
-    service = PolicyService(context.db, outbox, time.time)
+    service = PolicyService(PolicyStore(context.db), outbox, time.time)
     try:
         mailed = await service.publish(args.version, args.effective, summary)
     except PolicyError as exc:

@@ -10,7 +10,8 @@ from pathlib import Path
 from server.admin.command import AdminCommand, AdminContext
 from server.mail.links import configured_base_url
 from server.mail.outbox import Outbox
-from server.privacy.consents import ConsentService
+from server.privacy.consent_mail import ConsentMail
+from server.store.consents import ConsentStore
 from server.store.outbox import OutboxStore
 
 
@@ -32,7 +33,9 @@ async def _run(context: AdminContext, args: argparse.Namespace) -> int:
         return 1
     settings = context.settings
     outbox = Outbox(OutboxStore(context.db), time.time)
-    service = ConsentService(context.db, outbox, time.time, configured_base_url(settings))
+    service = ConsentMail(
+        ConsentStore(context.db), outbox, time.time, configured_base_url(settings)
+    )
     try:
         count = await service.send_newsletter(args.subject, body)
     except ValueError as exc:

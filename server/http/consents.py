@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
 
+from server.errors import validation_failed
 from server.http.accounts import iso
 from server.http.json_body import read_json_object
 from server.http.middlewares import authenticated
 from server.keys import CONSENTS, SETTINGS, caller_of
 from server.mail.links import request_base_url
-from server.privacy.consents import PurposeState, parse_change, require_purpose
+from server.privacy.consents import PurposeState, require_purpose
 from server.store.consents import ConsentEvent
 
 routes = web.RouteTableDef()
+API_SOURCES = ("app", "web")
+
+
+def parse_change(data: Mapping[str, Any]) -> tuple[bool, str]:
+    """`{granted: bool, source?: "app"|"web"}` from a request body, or a 422."""
+    errors = {name: "unknown field" for name in data if name not in ("granted", "source")}
+    granted = data.get("granted")
+    if not isinstance(granted, bool):
+        errors["granted"] = "required: true or false"
+    source = data.get("source", "app")
+    if source not in API_SOURCES:
+        errors["source"] = "must be app or web"
+    if errors:
+        raise validation_failed(errors)
+    assert isinstance(granted, bool)
+    return granted, str(source)
 
 
 def purpose_json(state: PurposeState) -> dict[str, Any]:

@@ -8,6 +8,18 @@ from typing import Any
 
 from aiohttp import web
 
+from server.domain_errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Gone,
+    Invalid,
+    NotFound,
+    Throttled,
+    TooLarge,
+    Unauthorized,
+    Unavailable,
+)
 from server.errors import ApiError, unauthorized
 from server.keys import ACCOUNTS, CALLER, SETTINGS
 
@@ -29,6 +41,34 @@ _STATUS_CODES = {
 }
 
 
+# The one place a domain error's kind becomes an HTTP status (the first kind that matches).
+_DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (Invalid, 422),
+    (NotFound, 404),
+    (Gone, 410),
+    (Conflict, 409),
+    (Unauthorized, 401),
+    (Forbidden, 403),
+    (Throttled, 429),
+    (TooLarge, 413),
+    (Unavailable, 503),
+)
+
+
+def http_error(error: DomainError) -> ApiError:
+    """The HTTP answer for a domain error: its kind's status, its code, message and fields."""
+    status = next((code for kind, code in _DOMAIN_STATUS if isinstance(error, kind)), 400)
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Throttled) else None
+    return ApiError(
+        status,
+        error.code,
+        error.message,
+        fields=error.fields,
+        headers=headers,
+        details=error.details,
+    )
+
+
 def authenticated(handler: Handler) -> Handler:
     """Mark a handler as needing a valid bearer token."""
     setattr(handler, _AUTH_ATTRIBUTE, True)
@@ -45,6 +85,8 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         return await handler(request)
     except ApiError as error:
         return error_response(error)
+    except DomainError as error:
+        return error_response(http_error(error))
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

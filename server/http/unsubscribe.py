@@ -10,8 +10,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from server.http.pages import not_found_page, page, text
-from server.keys import CONSENTS
-from server.privacy.consents import PURPOSE_LABELS, LinkOutcome, LinkResult
+from server.keys import CONSENT_LINKS
+from server.privacy.consent_links import LinkOutcome, LinkResult
+from server.privacy.consents import PURPOSE_LABELS
 
 routes = web.RouteTableDef()
 
@@ -45,7 +46,7 @@ def _spent_link(result: LinkResult) -> web.Response:
 @routes.get("/consents/confirm/{token}")
 async def confirm_page(request: web.Request) -> web.Response:
     token = request.match_info["token"]
-    result = await request.app[CONSENTS].check_confirmation(token)
+    result = await request.app[CONSENT_LINKS].check_confirmation(token)
     if result.outcome is LinkOutcome.UNKNOWN:
         return not_found_page()
     if result.outcome is not LinkOutcome.READY:
@@ -60,7 +61,7 @@ async def confirm_page(request: web.Request) -> web.Response:
 
 @routes.post("/consents/confirm/{token}")
 async def confirm(request: web.Request) -> web.Response:
-    result = await request.app[CONSENTS].confirm(request.match_info["token"])
+    result = await request.app[CONSENT_LINKS].confirm(request.match_info["token"])
     if result.outcome is LinkOutcome.UNKNOWN:
         return not_found_page()
     if result.outcome is not LinkOutcome.DONE:
@@ -75,7 +76,7 @@ async def confirm(request: web.Request) -> web.Response:
 @routes.get("/unsubscribe/{token}")
 async def unsubscribe_page(request: web.Request) -> web.Response:
     token = request.match_info["token"]
-    result = await request.app[CONSENTS].check_unsubscribe(token)
+    result = await request.app[CONSENT_LINKS].check_unsubscribe(token)
     if result.outcome is LinkOutcome.UNKNOWN:
         return not_found_page()
     return page(
@@ -87,7 +88,7 @@ async def unsubscribe_page(request: web.Request) -> web.Response:
 
 @routes.post("/unsubscribe/{token}")
 async def unsubscribe(request: web.Request) -> web.Response:
-    result = await request.app[CONSENTS].unsubscribe(request.match_info["token"])
+    result = await request.app[CONSENT_LINKS].unsubscribe(request.match_info["token"])
     if result.outcome is LinkOutcome.UNKNOWN:
         return not_found_page()
     return page(

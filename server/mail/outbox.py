@@ -13,7 +13,7 @@ Other parts of the server call, through `app[MAIL]`::
 
 The message is stored before this returns, so it survives a crash or a missing relay; the sender
 task (server/mail/sender.py) delivers it. Non-essential mail must come with its one-click
-unsubscribe link (server/privacy/consents.py makes them); the sender then adds the
+unsubscribe link (server/privacy/consent_mail.py makes them); the sender then adds the
 `List-Unsubscribe` and `List-Unsubscribe-Post` headers and the link in the body. Code that queues
 mail inside its own transaction builds the message with `compose()` and stores it with
 `server.store.outbox.insert_mail`, then calls `wake()` after the commit.

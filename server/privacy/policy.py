@@ -11,22 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlcipher3
-
-from server.errors import validation_failed
+from server.domain_errors import invalid_fields
 from server.mail.outbox import Outbox, compose
-from server.store.database import Database
-from server.store.outbox import all_recipients, insert_mail
-from server.store.policies import (
-    PolicyRecord,
-    insert_policy,
-    latest_accepted_policy,
-    mark_policy_announced,
-    policy_by_version,
-    policy_in_force,
-    record_acceptance,
-    upcoming_policy,
-)
+from server.store.outbox import NewMail, Recipient
+from server.store.policies import PolicyRecord, PolicyStore, UserPolicyRecords
 
 MAX_VERSION = 64
 MAX_SUMMARY = 20_000
@@ -75,29 +63,17 @@ def _announcement(first_name: str, policy: PolicyRecord) -> str:
 
 
 class PolicyService:
-    def __init__(self, db: Database, outbox: Outbox, clock: Callable[[], float]):
-        self._db = db
+    def __init__(self, store: PolicyStore, outbox: Outbox, clock: Callable[[], float]):
+        self._store = store
         self._outbox = outbox
         self._clock = clock
 
     async def public(self) -> tuple[PolicyRecord | None, PolicyRecord | None]:
         """(the version in force, the next one to take effect)."""
-        now = self._clock()
-        return await self._db.run(
-            lambda conn: (policy_in_force(conn, now), upcoming_policy(conn, now))
-        )
+        return await self._store.public(self._clock())
 
     async def for_user(self, user_id: int) -> UserPolicy:
-        now = self._clock()
-        return await self._db.run(lambda conn: self._user_policy(conn, user_id, now))
-
-    @staticmethod
-    def _user_policy(conn: sqlcipher3.Connection, user_id: int, now: float) -> UserPolicy:
-        current = policy_in_force(conn, now)
-        accepted = latest_accepted_policy(conn, user_id)
-        return UserPolicy(
-            current, accepted, _must_accept(current, accepted), upcoming_policy(conn, now)
-        )
+        return _user_policy(await self._store.for_user(user_id, self._clock()))
 
     async def accept(self, user_id: int, data: Mapping[str, Any]) -> UserPolicy:
         """Record acceptance of a published version (`{version, source?}`); unknown ones are 422."""
@@ -109,31 +85,16 @@ class PolicyService:
         if source not in ACCEPT_SOURCES:
             errors["source"] = "must be app or web"
         if errors:
-            raise validation_failed(errors)
+            raise invalid_fields(errors)
         assert isinstance(version, str)
-        now = self._clock()
-
-        def work(conn: sqlcipher3.Connection) -> UserPolicy | None:
-            if policy_by_version(conn, version) is None:
-                return None
-            record_acceptance(conn, user_id, version, now, str(source))
-            return self._user_policy(conn, user_id, now)
-
-        result = await self._db.run(work)
-        if result is None:
-            raise validation_failed({"version": "no such published policy version"})
-        return result
+        records = await self._store.accept(user_id, version, self._clock(), str(source))
+        if records is None:
+            raise invalid_fields({"version": "no such published policy version"})
+        return _user_policy(records)
 
     async def record_registration(self, user_id: int) -> None:
         """A new account accepts the version in force when it registers (if there is one)."""
-        now = self._clock()
-
-        def work(conn: sqlcipher3.Connection) -> None:
-            current = policy_in_force(conn, now)
-            if current is not None:
-                record_acceptance(conn, user_id, current.version, now, "registration")
-
-        await self._db.run(work)
+        await self._store.accept_in_force(user_id, self._clock(), "registration")
 
     async def publish(self, version: str, effective_at: float, summary: str) -> int:
         """Store a new version and mail every member about it; returns how many were mailed."""
@@ -145,25 +106,25 @@ class PolicyService:
             raise PolicyError("the summary is empty")
         if len(summary) > MAX_SUMMARY:
             raise PolicyError(f"the summary is longer than {MAX_SUMMARY} characters")
-        now = self._clock()
-
-        def work(conn: sqlcipher3.Connection) -> int:
-            if not insert_policy(conn, version, effective_at, summary, now):
-                raise PolicyError(f"version {version} is already published")
-            policy = PolicyRecord(version, effective_at, summary, now, now)
-            recipients = all_recipients(conn)
-            for recipient in recipients:
-                mail = compose(
-                    user_id=recipient.user_id,
-                    recipient=recipient.email,
-                    subject=f"Privacy policy change on {effective_label(effective_at)}",
-                    body=_announcement(recipient.first_name, policy),
-                    essential=True,
-                )
-                insert_mail(conn, mail, now)
-            mark_policy_announced(conn, version, now)
-            return len(recipients)
-
-        count = await self._db.run(work)
+        count = await self._store.publish(
+            version, effective_at, summary, self._clock(), _announcement_mail
+        )
+        if count is None:
+            raise PolicyError(f"version {version} is already published")
         self._outbox.wake()
         return count
+
+
+def _user_policy(records: UserPolicyRecords) -> UserPolicy:
+    current, accepted = records.current, records.accepted
+    return UserPolicy(current, accepted, _must_accept(current, accepted), records.upcoming)
+
+
+def _announcement_mail(recipient: Recipient, policy: PolicyRecord) -> NewMail:
+    return compose(
+        user_id=recipient.user_id,
+        recipient=recipient.email,
+        subject=f"Privacy policy change on {effective_label(policy.effective_at)}",
+        body=_announcement(recipient.first_name, policy),
+        essential=True,
+    )

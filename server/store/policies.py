@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlcipher3
+
+from server.store.database import Database
+from server.store.outbox import NewMail, Recipient, all_recipients, insert_mail
 
 
 @dataclass(frozen=True)
@@ -118,3 +122,81 @@ def policy_acceptances(conn: sqlcipher3.Connection, user_id: int) -> list[Policy
         (user_id,),
     ).fetchall()
     return [PolicyAcceptance(row["version"], row["accepted_at"], row["source"]) for row in rows]
+
+
+@dataclass(frozen=True)
+class UserPolicyRecords:
+    """For one user: the version in force, the latest one they accepted, the next one."""
+
+    current: PolicyRecord | None
+    accepted: PolicyRecord | None
+    upcoming: PolicyRecord | None
+
+
+def _user_records(conn: sqlcipher3.Connection, user_id: int, now: float) -> UserPolicyRecords:
+    return UserPolicyRecords(
+        policy_in_force(conn, now),
+        latest_accepted_policy(conn, user_id),
+        upcoming_policy(conn, now),
+    )
+
+
+class PolicyStore:
+    """Policy versions and acceptances; each method is one transaction."""
+
+    def __init__(self, db: Database):
+        self._db = db
+
+    async def public(self, now: float) -> tuple[PolicyRecord | None, PolicyRecord | None]:
+        """(the version in force, the next one to take effect)."""
+        return await self._db.run(
+            lambda conn: (policy_in_force(conn, now), upcoming_policy(conn, now))
+        )
+
+    async def for_user(self, user_id: int, now: float) -> UserPolicyRecords:
+        return await self._db.run(lambda conn: _user_records(conn, user_id, now))
+
+    async def accept(
+        self, user_id: int, version: str, now: float, source: str
+    ) -> UserPolicyRecords | None:
+        """Record acceptance of a published version; None when no such version exists."""
+
+        def work(conn: sqlcipher3.Connection) -> UserPolicyRecords | None:
+            if policy_by_version(conn, version) is None:
+                return None
+            record_acceptance(conn, user_id, version, now, source)
+            return _user_records(conn, user_id, now)
+
+        return await self._db.run(work)
+
+    async def accept_in_force(self, user_id: int, now: float, source: str) -> None:
+        """Record acceptance of the version in force, if there is one."""
+
+        def work(conn: sqlcipher3.Connection) -> None:
+            current = policy_in_force(conn, now)
+            if current is not None:
+                record_acceptance(conn, user_id, current.version, now, source)
+
+        await self._db.run(work)
+
+    async def publish(
+        self,
+        version: str,
+        effective_at: float,
+        summary: str,
+        now: float,
+        announcement: Callable[[Recipient, PolicyRecord], NewMail],
+    ) -> int | None:
+        """Store a new version and queue its announcement to every member; None if it exists."""
+
+        def work(conn: sqlcipher3.Connection) -> int | None:
+            if not insert_policy(conn, version, effective_at, summary, now):
+                return None
+            policy = PolicyRecord(version, effective_at, summary, now, now)
+            recipients = all_recipients(conn)
+            for recipient in recipients:
+                insert_mail(conn, announcement(recipient, policy), now)
+            mark_policy_announced(conn, version, now)
+            return len(recipients)
+
+        return await self._db.run(work)

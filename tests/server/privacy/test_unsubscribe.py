@@ -11,7 +11,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from server.app import create_app
-from server.keys import CONSENTS, DATABASE
+from server.keys import CONSENT_MAIL, DATABASE
 from server.settings import Settings
 from tests.server.conftest import Clock, login, register
 from tests.server.privacy.conftest import SmtpRelay
@@ -43,7 +43,7 @@ async def token(client: TestClient) -> str:
 
 async def newsletter_to(client: TestClient, smtp: SmtpRelay, count: int) -> dict[str, str]:
     """Send a newsletter; {recipient: unsubscribe path} of the `count` messages that arrive."""
-    assert await client.app[CONSENTS].send_newsletter("Podium news", "What is new.") == count
+    assert await client.app[CONSENT_MAIL].send_newsletter("Podium news", "What is new.") == count
     paths = {}
     for _ in range(count):
         message = await smtp.next_message()
@@ -78,7 +78,7 @@ async def test_unsubscribe_is_one_post_without_login(
     assert again.status == 200 and "You are unsubscribed" in await again.text()
     assert len((await consents(client, token))["events"]) == 2
     # And the next newsletter does not go to her.
-    assert await client.app[CONSENTS].send_newsletter("More news", "x") == 0
+    assert await client.app[CONSENT_MAIL].send_newsletter("More news", "x") == 0
 
 
 async def test_the_unsubscribe_page_has_one_button_and_changes_nothing(
