@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
-import os
 import ssl
 from pathlib import Path
 
@@ -13,14 +12,18 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from server.private_files import private_dir, private_file, write_private
+
 
 def ensure_self_signed(directory: Path, host: str) -> tuple[Path, Path]:
     """The paths of a self-signed certificate and key for `host`, made on first use."""
     cert_path = directory / "cert.pem"
     key_path = directory / "key.pem"
+    private_dir(directory)
     if cert_path.exists() and key_path.exists():
+        private_file(cert_path)  # made 0644 by older versions
+        private_file(key_path)
         return cert_path, key_path
-    directory.mkdir(parents=True, exist_ok=True)
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host or "podium")])
     try:
@@ -39,21 +42,23 @@ def ensure_self_signed(directory: Path, host: str) -> tuple[Path, Path]:
         .add_extension(x509.SubjectAlternativeName([alt]), critical=False)
         .sign(key, hashes.SHA256())
     )
-    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    write_private(key_path, key_pem)
+    write_private(cert_path, cert.public_bytes(serialization.Encoding.PEM))
     return cert_path, key_path
 
 
+# TLS 1.2 suites: forward-secret key exchange and AEAD ciphers only (no CBC, no SHA-1 MACs).
+# TLS 1.3 has only AEAD suites, and OpenSSL keeps its defaults for those apart from this list.
+TLS12_CIPHERS = "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL:!eNULL"
+
+
 def server_context(cert: Path, key: Path) -> ssl.SSLContext:
+    """TLS 1.2 (AEAD suites only) or TLS 1.3, with the certificate and key given."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.set_ciphers(TLS12_CIPHERS)
     context.load_cert_chain(cert, key)
     return context

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import sqlcipher3
 
+from server.private_files import private_dir, private_file
 from server.store.errors import StoreError, WrongKeyError
 from server.store.migrations import apply_migrations
 
@@ -77,7 +78,11 @@ class Database:
 
 
 def _connect(path: Path, key: bytes) -> sqlcipher3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
+    private_file(path)  # before SQLite makes it: its -wal and -shm take the file's mode
+    for leftover in (path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        if leftover.exists():  # left by a crash, perhaps by a version that made them 0644
+            private_file(leftover)
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")

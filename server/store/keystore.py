@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ import keyring
 import keyring.errors
 from keyring.backends import fail
 
+from server.private_files import private_dir, private_file, write_private
 from server.store.database import KEY_BYTES
 from server.store.errors import MissingKeyError, StoreError
 
@@ -39,7 +39,7 @@ def load_or_create_key(data_dir: Path, *, use_keyring: bool = True) -> DatabaseK
     new empty database over the old one.
     """
     # Only the server's own user may list or open what is in the data folder.
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_dir(data_dir)
     account = str(data_dir.resolve())
     key_file = data_dir / KEY_FILE_NAME
     keyring_usable = use_keyring and _keyring_usable()
@@ -49,7 +49,7 @@ def load_or_create_key(data_dir: Path, *, use_keyring: bool = True) -> DatabaseK
         if stored is not None:
             return DatabaseKey(_decode(stored, "the keyring entry"), "keyring")
     if key_file.exists():
-        _check_file_mode(key_file)
+        private_file(key_file)  # one made readable by others is made private again
         return DatabaseKey(_decode(key_file.read_text().strip(), str(key_file)), "file")
     if database_path(data_dir).exists():
         raise MissingKeyError(
@@ -69,7 +69,7 @@ def load_or_create_key(data_dir: Path, *, use_keyring: bool = True) -> DatabaseK
         "anyone who can read that file and the database can read the data",
         key_file,
     )
-    _write_private(key_file, key.hex() + "\n")
+    write_private(key_file, (key.hex() + "\n").encode())
     return DatabaseKey(key, "file")
 
 
@@ -97,14 +97,3 @@ def _decode(text: str, where: str) -> bytes:
     if len(key) != KEY_BYTES:
         raise StoreError(f"{where} does not hold a 256-bit hex key")
     return key
-
-
-def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-
-
-def _check_file_mode(path: Path) -> None:
-    if os.name == "posix" and path.stat().st_mode & 0o077:
-        log.warning("%s is readable by other users; run: chmod 600 %s", path, path)
