@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from server.admin.command import AdminCommand, AdminContext
+from server.store.summary import SummaryStore
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -12,18 +13,11 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def _run(context: AdminContext, args: argparse.Namespace) -> int:
-    counts = await context.db.run(
-        lambda conn: {
-            "schema version": conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[
-                0
-            ],
-            "accounts": conn.execute("SELECT count(*) FROM users").fetchone()[0],
-            "meetings": conn.execute("SELECT count(*) FROM meetings").fetchone()[0],
-        }
-    )
+    summary = await SummaryStore(context.db).summary()
     print(f"data directory: {context.settings.data_dir}")
-    for name, value in counts.items():
-        print(f"{name}: {value}")
+    print(f"schema version: {summary.schema_version}")
+    print(f"accounts: {summary.accounts}")
+    print(f"meetings: {summary.meetings}")
     return 0
 
 
