@@ -10,9 +10,10 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from server.accounts.fields import FieldPolicy
+from server.accounts.gate import VerificationGate
 from server.accounts.passwords import PasswordHashing, PasswordRules, load_common_passwords
 from server.accounts.service import AccountService
-from server.accounts.throttle import LoginThrottle
+from server.accounts.throttle import PasswordThrottle
 from server.contacts.service import ContactService
 from server.http import (
     accounts,
@@ -85,6 +86,7 @@ from server.store.profiles import ProfileStore
 from server.store.staff import StaffStore
 from server.store.statistics import StatisticsStore
 from server.store.testimonials import TestimonialStore
+from server.store.throttle import ThrottleStore
 from server.testimonials.service import TestimonialService
 
 log = logging.getLogger(__name__)
@@ -128,9 +130,13 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
             policy=FieldPolicy(settings.required_fields),
             rules=rules,
             hashing=hashing,
-            throttle=LoginThrottle(
-                settings.login_max_failures, settings.login_window_seconds, clock
+            throttle=PasswordThrottle(
+                ThrottleStore(app[DATABASE]),
+                settings.login_max_failures,
+                settings.login_window_seconds,
+                clock,
             ),
+            gate=VerificationGate(settings.max_concurrent_hashes),
             settings=settings,
             clock=clock,
         )

@@ -10,11 +10,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from server.accounts.fields import FieldPolicy
+from server.accounts.gate import BUSY_RETRY_AFTER, GateBusy, VerificationGate
 from server.accounts.passwords import PasswordHashing, PasswordRules
-from server.accounts.throttle import LoginThrottle
+from server.accounts.session_end import SessionEnd, SessionEnds
+from server.accounts.throttle import PasswordThrottle, TooManyAttempts, address_key
 from server.errors import ApiError, validation_failed
 from server.settings import Settings
-from server.store.accounts import AccountStore, SessionRecord, UserRecord
+from server.store.accounts import AccountStore, SessionCheck, SessionRecord, UserRecord
 from server.store.errors import ConflictError
 
 TOKEN_BYTES = 32
@@ -56,17 +58,21 @@ class AccountService:
         policy: FieldPolicy,
         rules: PasswordRules,
         hashing: PasswordHashing,
-        throttle: LoginThrottle,
+        throttle: PasswordThrottle,
+        gate: VerificationGate,
         settings: Settings,
         clock: Callable[[], float],
+        session_ends: SessionEnds,
     ):
         self._store = store
         self._policy = policy
         self._rules = rules
         self._hashing = hashing
         self._throttle = throttle
+        self._gate = gate
         self._settings = settings
         self._clock = clock
+        self._session_ends = session_ends
 
     @property
     def policy(self) -> FieldPolicy:
@@ -85,6 +91,7 @@ class AccountService:
                 errors["password"] = problem
         if errors:
             raise validation_failed(errors)
+        assert isinstance(password, str)  # PasswordRules.problem refused anything else
         password_hash = await self._hashing.hash(password)
         try:
             return await self._store.create_user(profile, password_hash, self._clock())
@@ -131,22 +138,46 @@ class AccountService:
             raise validation_failed(errors)
         assert isinstance(login, str) and isinstance(password, str)
         login = login.strip()
-        keys = [f"login:{login.casefold()}"] + ([f"address:{address}"] if address else [])
-        wait = self._throttle.retry_after(*keys)
-        if wait:
+        # Counted per account whichever spelling (username, e-mail, any case) names it.
+        user = await self._store.user_by_login(login)
+        if not await self._password_matches(user, login, password, address) or user is None:
+            raise ApiError(401, "invalid_credentials", "wrong login or password")
+        return user
+
+    async def _password_matches(
+        self, user: UserRecord | None, login: str | None, password: str, address: str | None
+    ) -> bool:
+        """Whether `password` is `user`'s: every password check is throttled and gated here."""
+        try:
+            with self._gate.from_address(address_key(address)):
+                attempt = await self._throttle.begin(user.id if user else None, login, address)
+                try:
+                    async with self._gate.slot(attempt.suspect):
+                        # Verified even when no account matches, so it takes as long either way.
+                        matched = await self._hashing.verify(
+                            user.password_hash if user else None, password[:1024]
+                        )
+                except GateBusy:
+                    await self._throttle.clear(attempt)  # never checked, so no failure
+                    raise
+        except TooManyAttempts as exc:
             raise ApiError(
                 429,
                 "too_many_attempts",
-                "too many failed logins; try again later",
-                headers={"Retry-After": str(wait)},
-            )
-        user = await self._store.user_by_login(login)
-        # Verify even when no account matches, so the answer takes as long either way.
-        matched = await self._hashing.verify(user.password_hash if user else None, password[:1024])
-        if not matched or user is None:
-            self._throttle.record_failure(*keys)
-            raise ApiError(401, "invalid_credentials", "wrong login or password")
-        return user
+                "too many failed password attempts; try again later",
+                headers={"Retry-After": str(exc.retry_after)},
+            ) from None
+        except GateBusy:
+            raise ApiError(
+                429,
+                "too_many_attempts",
+                "too many password checks at once; try again in a moment",
+                headers={"Retry-After": str(BUSY_RETRY_AFTER)},
+            ) from None
+        if matched and user is not None:
+            await self._throttle.clear(attempt)
+            return True
+        return False
 
     async def authenticate(self, token: str) -> Caller | None:
         session = await self._store.touch_session(
@@ -156,6 +187,13 @@ class AccountService:
 
     async def logout(self, caller: Caller) -> None:
         await self._store.delete_session(caller.session_id)
+        self._session_ends.session_ended(caller.session_id, SessionEnd.LOGGED_OUT)
+
+    async def check_sessions(self, used_at: Mapping[int, float | None]) -> SessionCheck:
+        """Which open sessions still work, counting `used_at` as use (idle ones expire here)."""
+        return await self._store.check_sessions(
+            used_at, self._clock(), self._settings.session_idle_seconds
+        )
 
     async def profile(self, caller: Caller) -> UserRecord:
         user = await self._store.user_by_id(caller.user_id)
@@ -182,16 +220,20 @@ class AccountService:
             raise ApiError(404, "not_found", "no such account")
         return user
 
-    async def reauthenticate(self, caller: Caller, password: object) -> UserRecord:
+    async def reauthenticate(
+        self, caller: Caller, password: object, address: str | None = None
+    ) -> UserRecord:
         """The caller's account if `password` is its password (before a grave action)."""
         if not isinstance(password, str) or not password:
             raise validation_failed({"password": "required"})
         user = await self.profile(caller)
-        if not await self._hashing.verify(user.password_hash, password[:1024]):
+        if not await self._password_matches(user, None, password, address):
             raise ApiError(403, "wrong_password", "the password is not right")
         return user
 
-    async def change_password(self, caller: Caller, current: object, new: object) -> None:
+    async def change_password(
+        self, caller: Caller, current: object, new: object, address: str | None = None
+    ) -> None:
         errors = {}
         if not isinstance(current, str) or not current:
             errors["current_password"] = "required"
@@ -201,7 +243,7 @@ class AccountService:
             raise validation_failed(errors)
         assert isinstance(current, str)
         user = await self.profile(caller)
-        if not await self._hashing.verify(user.password_hash, current[:1024]):
+        if not await self._password_matches(user, None, current, address):
             raise ApiError(403, "wrong_password", "the current password is not right")
         problem = self._rules.problem(new, (user.profile["email"], user.profile["username"]))
         if problem:
@@ -209,6 +251,7 @@ class AccountService:
         assert isinstance(new, str)
         new_hash = await self._hashing.hash(new)
         await self._store.set_password_hash(user.id, new_hash, self._clock(), caller.session_id)
+        self._session_ends.account_ended(user.id, SessionEnd.PASSWORD_CHANGED, caller.session_id)
 
     def _policy_fields(self) -> list[str]:
         return [field["name"] for field in self._policy.describe()]

@@ -76,6 +76,9 @@ async def patch_me(request: web.Request) -> web.Response:
 async def change_password(request: web.Request) -> web.Response:
     data = await read_json_object(request)
     await request.app[ACCOUNTS].change_password(
-        caller_of(request), data.get("current_password"), data.get("new_password")
+        caller_of(request),
+        data.get("current_password"),
+        data.get("new_password"),
+        request.remote,
     )
     return web.Response(status=204)
