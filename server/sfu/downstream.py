@@ -28,6 +28,7 @@ from protocol.meeting_types import TrackInfo
 from server.sfu.engine import MediaError, MediaEvents
 from server.sfu.outbound import ForwardSender
 from server.sfu.publication import Publication
+from server.sfu.routes import RouteFinder, find_route
 from server.sfu.upstream import peer_connection, preferred_codecs
 
 log = logging.getLogger(__name__)
@@ -44,9 +45,15 @@ class Slot:
 class Downstream:
     """Forwards other participants' publications to one participant, renegotiating as needed."""
 
-    def __init__(self, events: MediaEvents, queue_frames: dict[str, int]):
+    def __init__(
+        self,
+        events: MediaEvents,
+        queue_frames: dict[str, int],
+        routes: RouteFinder = find_route,
+    ):
         self._events = events
         self._queue_frames = queue_frames
+        self._routes = routes
         self._pc = peer_connection()
         self._slots: list[Slot] = []
         self._by_publication: dict[Publication, Slot] = {}
@@ -89,7 +96,7 @@ class Downstream:
                 return
             transceiver = self._pc.addTransceiver(kind, direction="sendonly")
             transceiver.setCodecPreferences(preferred_codecs(kind))
-            out = ForwardSender(transceiver.sender, kind, self._queue_frames[kind])
+            out = ForwardSender(transceiver.sender, kind, self._queue_frames[kind], self._routes)
             slot = Slot(transceiver, out)
             self._slots.append(slot)
         slot.publication = publication

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import math
+import time
 from collections.abc import Callable
 
 
@@ -12,19 +12,25 @@ class KeyframeRequester:
 
     A request stays wanted until a key frame passes through (`keyframe_arrived`): every viewer
     waiting at that moment is served by it, so requests in between cost nothing. While one is
-    wanted, a PLI goes out at once if the last one is at least `interval` old, otherwise when it
-    will be, and again every `interval` until a key frame comes (a PLI can be lost, a camera can
-    be paused). `send` returns False when no PLI can go out yet (no packet seen, so no SSRC):
-    that attempt does not count against the interval.
+    wanted, a PLI goes out at once if the last one is at least `interval` old, otherwise with the
+    first frame (`frame_arrived`) or request after that, and so again every `interval` while
+    frames come without a key frame (a PLI can be lost). No timer: frames are the clock's
+    ticks, and a track that sends no frames has nothing a key frame could be taken from yet.
+    `send` returns False when no PLI can go out yet (no packet seen, so no SSRC): that attempt
+    does not count against the interval. `clock` gives seconds (monotonic).
     """
 
-    def __init__(self, send: Callable[[], bool], interval: float = 1.0):
+    def __init__(
+        self,
+        send: Callable[[], bool],
+        interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self._send = send
         self._interval = interval
-        self._loop = asyncio.get_running_loop()
+        self._clock = clock
         self._last_sent = -math.inf
         self._wanted = False
-        self._timer: asyncio.TimerHandle | None = None
         self._closed = False
         self.sent = 0
 
@@ -32,27 +38,23 @@ class KeyframeRequester:
         if self._closed:
             return
         self._wanted = True
-        if self._timer is None:
-            delay = self._last_sent + self._interval - self._loop.time()
-            if delay <= 0:
-                self._fire()
-            else:
-                self._timer = self._loop.call_later(delay, self._fire)
+        self._try()
+
+    def frame_arrived(self) -> None:
+        """A frame that is not a key frame went through: time for another PLI, if one is due."""
+        if self._wanted:
+            self._try()
 
     def keyframe_arrived(self) -> None:
         self._wanted = False
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
 
     def close(self) -> None:
         self._closed = True
-        self.keyframe_arrived()
+        self._wanted = False
 
-    def _fire(self) -> None:
-        self._timer = None
-        if not self._wanted or self._closed or not self._send():
+    def _try(self) -> None:
+        now = self._clock()
+        if now - self._last_sent < self._interval or not self._send():
             return
-        self._last_sent = self._loop.time()
+        self._last_sent = now
         self.sent += 1
-        self._timer = self._loop.call_later(self._interval, self._fire)

@@ -20,51 +20,47 @@ Nothing here can encode: frames are opaque bytes (SFrame ciphertext as far as th
 Before the sender starts, frames wait in a small bounded queue; a socket that stops draining
 (more than MAX_UNSENT_BYTES waiting in asyncio's buffer) drops frames, and video then restarts at
 a key frame, which it asks for. Video is always held back until a key frame, so a viewer's
-decoder never starts on a delta frame. The private aiortc and aioice names this relies on are
-checked when a sender is attached and when it starts; an aiortc upgrade that moves them fails
-loudly rather than silently.
+decoder never starts on a delta frame. Packets leave by a `Route` (routes.py): the nominated
+pair's socket, or aiortc's own path for a pair that has none (TURN).
+
+A failure sending to one viewer stays with that viewer: the sender logs it once, marks itself
+failed and takes no more frames, and `push` returns normally, so the publisher's receive path
+(which calls it) and the other viewers never see it. The private aiortc names used here are
+listed and checked at server start in internals.py.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 from collections import deque
 from collections.abc import Callable
 from struct import pack
-from typing import Any
 
 from aiortc import RTCRtpCodecParameters, RTCRtpSender
 from aiortc.rtp import HeaderExtensions
 
 from server.sfu.frames import FRAME_TICKS, EncodedFrame
+from server.sfu.internals import (
+    EXTENSIONS_MAP,
+    MID,
+    NTP_TIMESTAMP,
+    OCTET_COUNT,
+    PACKET_COUNT,
+    RTP_EXITED,
+    RTP_STARTED,
+    RTP_TIMESTAMP,
+)
+from server.sfu.routes import Route, RouteFinder, find_route
+
+log = logging.getLogger(__name__)
 
 PACKET_MAX = 1300  # payload bytes per RTP packet, as aiortc's own VP8 packetizer
 HISTORY = 512  # packets kept per sender for NACKs: over a second of 1 Mbps video
 MAX_UNSENT_BYTES = 256 * 1024
 NTP_EPOCH_OFFSET = 2_208_988_800  # seconds from 1900 (NTP) to 1970 (Unix)
-
-# aiortc's sender state this module reads (negotiated mid and extensions, start and exit
-# events) and keeps up to date (what its sender reports say).
-_RTP_STARTED = "_RTCRtpSender__rtp_started"
-_RTP_EXITED = "_RTCRtpSender__rtp_exited"
-_EXTENSIONS_MAP = "_RTCRtpSender__rtp_header_extensions_map"
-_MID = "_RTCRtpSender__mid"
-_NTP_TIMESTAMP = "_RTCRtpSender__ntp_timestamp"
-_RTP_TIMESTAMP = "_RTCRtpSender__rtp_timestamp"
-_OCTET_COUNT = "_RTCRtpSender__octet_count"
-_PACKET_COUNT = "_RTCRtpSender__packet_count"
-_SENDER_STATE = (
-    _RTP_STARTED,
-    _RTP_EXITED,
-    _EXTENSIONS_MAP,
-    _MID,
-    _NTP_TIMESTAMP,
-    _RTP_TIMESTAMP,
-    _OCTET_COUNT,
-    _PACKET_COUNT,
-)
 
 
 def vp8_payloads(data: bytes, picture_id: int) -> list[bytes]:
@@ -81,15 +77,21 @@ def vp8_payloads(data: bytes, picture_id: int) -> list[bytes]:
 class ForwardSender:
     """Sends whichever publication it is bound to on one downstream transceiver."""
 
-    def __init__(self, sender: RTCRtpSender, kind: str, pending_frames: int):
-        missing = [name for name in _SENDER_STATE if name not in vars(sender)]
-        if missing:
-            raise RuntimeError(f"aiortc's RTCRtpSender changed: no {', '.join(missing)}")
+    def __init__(
+        self,
+        sender: RTCRtpSender,
+        kind: str,
+        pending_frames: int,
+        routes: RouteFinder = find_route,
+    ):
         self.kind = kind
         self.accepting = False
+        self.failed = False
         self.forwarded = 0
         self.dropped = 0
+        self.keyframe_requests = 0  # PLIs and FIRs from the viewer
         self._sender = sender
+        self._routes = routes
         self._pending: deque[EncodedFrame] = deque()
         self._pending_max = pending_frames
         self._ask_keyframe: Callable[[], None] | None = None
@@ -102,12 +104,12 @@ class ForwardSender:
         self._offset = 0
         self._last_out: int | None = None
         self._history: dict[int, bytes] = {}
-        self._cached_route: tuple[Callable[[bytes], bytes], Any, Any] | None = None
+        self._cached_route: Route | None = None
         self._extension_template: tuple[bytes, int] | None = None
         # Instance attributes shadow the methods aiortc calls; see the module docstring.
         sender._run_rtp = self._run  # type: ignore[method-assign]
         sender._retransmit = self._retransmit  # type: ignore[method-assign]
-        sender._send_keyframe = self.keyframe_requested  # type: ignore[method-assign]
+        sender._send_keyframe = self._viewer_asks_keyframe  # type: ignore[method-assign]
 
     def bind(self, ask_keyframe: Callable[[], None] | None) -> None:
         """Carry another publication (or none); frames wait until `activate`."""
@@ -118,7 +120,7 @@ class ForwardSender:
 
     def activate(self) -> None:
         """The viewer has agreed to receive this track: start taking frames."""
-        if not self.accepting:
+        if not self.accepting and not self.failed:
             self.accepting = True
             self.restart()
 
@@ -130,10 +132,11 @@ class ForwardSender:
 
     def keyframe_requested(self) -> None:
         """A viewer's PLI or FIR arrived on the sender, or this sender needs a key frame."""
-        if self._ask_keyframe is not None:
+        if self._ask_keyframe is not None and not self.failed:
             self._ask_keyframe()
 
     def push(self, frame: EncodedFrame) -> None:
+        """Send a frame now (or queue it until started); never raises."""
         if not self.accepting:
             return
         if self._need_keyframe:
@@ -183,43 +186,57 @@ class ForwardSender:
         self._sequence = sequence
         # What aiortc's sender reports (RTCP SR) and returns from getStats().
         sender = self._sender
-        setattr(sender, _NTP_TIMESTAMP, ntp)
-        setattr(sender, _RTP_TIMESTAMP, timestamp)
-        setattr(sender, _PACKET_COUNT, getattr(sender, _PACKET_COUNT) + len(packets))
-        octets = getattr(sender, _OCTET_COUNT) + sum(map(len, payloads))
-        setattr(sender, _OCTET_COUNT, octets)
+        setattr(sender, NTP_TIMESTAMP, ntp)
+        setattr(sender, RTP_TIMESTAMP, timestamp)
+        setattr(sender, PACKET_COUNT, getattr(sender, PACKET_COUNT) + len(packets))
+        octets = getattr(sender, OCTET_COUNT) + sum(map(len, payloads))
+        setattr(sender, OCTET_COUNT, octets)
         return packets
 
     def _send(self, frame: EncodedFrame) -> None:
         if not self._sender._enabled:
             return
-        route = self._route()
-        if route is None:
-            return  # the connection is going away; nothing to send to
-        protect, transport, address = route
-        if transport.get_write_buffer_size() > MAX_UNSENT_BYTES:
-            self.dropped += 1
-            if self.kind == "video":
-                self._start_over()
+        try:
+            route = self._route()
+            if route is None:
+                return  # the connection is going away; nothing to send to
+            if route.backlog() > MAX_UNSENT_BYTES:
+                self.dropped += 1
+                if self.kind == "video":
+                    self._start_over()
+                return
+            route.send(self.packets_for(frame))
+        except Exception as exc:  # this viewer's trouble: see the module docstring
+            self._fail(exc)
             return
-        for packet in self.packets_for(frame):
-            transport.sendto(protect(packet), address)
         self.forwarded += 1
 
-    def _route(self) -> tuple[Callable[[bytes], bytes], Any, Any] | None:
-        """SRTP protection and the nominated ICE pair's socket, or None when not connected."""
+    def _route(self) -> Route | None:
+        """The connection's way out, or None while it is not connected."""
         route = self._cached_route
-        if route is not None and not route[1].is_closing():
-            return route
-        self._cached_route = None
-        dtls = self._sender.transport
-        if dtls.state != "connected":
-            return None
-        pair = dtls.transport._connection._nominated.get(1)
-        if pair is None or pair.protocol.transport is None:
-            return None
-        self._cached_route = (dtls._tx_srtp.protect, pair.protocol.transport, pair.remote_addr)
+        if route is not None:
+            if route.usable():
+                return route
+            route.close()
+        self._cached_route = self._routes(self._sender.transport)
         return self._cached_route
+
+    def _fail(self, exc: Exception) -> None:
+        """Stop sending to this viewer for good, saying why once."""
+        log.warning(
+            "sending %s to a viewer failed; that viewer gets no more of this track",
+            self.kind,
+            exc_info=exc,
+        )
+        self.failed = True
+        self.accepting = False
+        self._pending.clear()
+        self._close_route()
+
+    def _close_route(self) -> None:
+        if self._cached_route is not None:
+            self._cached_route.close()
+            self._cached_route = None
 
     def _extensions(self, abs_send_time: int) -> bytes:
         """The header extension block (mid, abs-send-time) as the sender negotiated it."""
@@ -235,9 +252,9 @@ class ForwardSender:
         blocks = []
         for abs_send_time in (0, 0xFFFFFF):
             values = HeaderExtensions()
-            values.mid = getattr(self._sender, _MID)
+            values.mid = getattr(self._sender, MID)
             values.abs_send_time = abs_send_time
-            profile, value = getattr(self._sender, _EXTENSIONS_MAP).set(values)
+            profile, value = getattr(self._sender, EXTENSIONS_MAP).set(values)
             blocks.append(pack("!HH", profile, len(value) >> 2) + value if value else b"")
         first, second = blocks
         at = next((i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a != b), -1)
@@ -247,7 +264,8 @@ class ForwardSender:
 
     async def _run(self, codec: RTCRtpCodecParameters) -> None:
         """Stands in for aiortc's RTP loop: the sender is negotiated and connected."""
-        getattr(self._sender, _RTP_STARTED).set()
+        getattr(self._sender, RTP_STARTED).set()
+        assert codec.payloadType is not None  # a negotiated codec always has one
         self._payload_type = codec.payloadType
         self._started = True
         try:
@@ -258,17 +276,24 @@ class ForwardSender:
             pass
         finally:
             self._started = False
-            self._cached_route = None
-            getattr(self._sender, _RTP_EXITED).set()
+            self._close_route()
+            getattr(self._sender, RTP_EXITED).set()
 
     async def _retransmit(self, sequence_number: int) -> None:
+        """A viewer's NACK, answered from the history (runs in aiortc's RTCP handling)."""
         packet = self._history.get(sequence_number % HISTORY)
-        route = self._route()
-        if packet is None or route is None:
+        if packet is None or self.failed or int.from_bytes(packet[2:4], "big") != sequence_number:
             return
-        if int.from_bytes(packet[2:4], "big") == sequence_number:
-            protect, transport, address = route
-            transport.sendto(protect(packet), address)
+        try:
+            route = self._route()
+            if route is not None:
+                route.send((packet,))
+        except Exception as exc:
+            self._fail(exc)
+
+    def _viewer_asks_keyframe(self) -> None:
+        self.keyframe_requests += 1
+        self.keyframe_requested()
 
     def _start_over(self) -> None:
         self._need_keyframe = True

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -33,6 +35,7 @@ from protocol.meeting_types import SOURCES, Source
 from server.sfu.downstream import Downstream
 from server.sfu.engine import MediaError, MediaEvents
 from server.sfu.publication import Publication
+from server.sfu.routes import RouteFinder, find_route
 from server.sfu.speaker import DominantSpeaker
 from server.sfu.upstream import Upstream
 
@@ -61,16 +64,24 @@ class _Room:
 
 
 class SfuEngine:
-    """A forwarding SFU on aiortc implementing MediaEngine."""
+    """A forwarding SFU on aiortc implementing MediaEngine.
+
+    `clock` (monotonic seconds) times key frame requests and speaker decisions; `routes` finds
+    each viewer connection's way out (routes.py).
+    """
 
     def __init__(
         self,
         *,
         keyframe_interval: float = 1.0,
         queue_frames: dict[str, int] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        routes: RouteFinder = find_route,
     ):
         self._keyframe_interval = keyframe_interval
         self._queue_frames = queue_frames or QUEUE_FRAMES
+        self._clock = clock
+        self._routes = routes
         self._rooms: dict[str, _Room] = {}
         self._closed = False
 
@@ -80,11 +91,12 @@ class SfuEngine:
         the_room = self._rooms.get(room)
         if the_room is None:
             the_room = _Room(room)
-            the_room.speaker = DominantSpeaker(partial(self._speaking, the_room))
+            the_room.speaker = DominantSpeaker(partial(self._speaking, the_room), self._clock)
             self._rooms[room] = the_room
         if participant in the_room.members:
             raise MediaError("this participant has already joined the media")
-        member = _Member(participant, events, Downstream(events, self._queue_frames))
+        downstream = Downstream(events, self._queue_frames, self._routes)
+        member = _Member(participant, events, downstream)
         the_room.members[participant] = member
         for other in the_room.members.values():
             if other is not member:
@@ -129,6 +141,7 @@ class SfuEngine:
                     item.assembler,
                     self._keyframe_interval,
                     the_room.speaker.observe if item.kind == "audio" else None,
+                    self._clock,
                 )
                 publication.set_enabled(item.source not in member.blocked)
                 member.publications[item.mid] = publication

@@ -7,8 +7,8 @@ for a `FrameAssembler` with the same `add(packet) -> (pli_flag, frame)` contract
 a frame, so the decoder thread stays idle and no decoder is ever created; instead it hands each
 whole frame to a sink the moment the frame's last packet (RTP marker bit) is in. aiortc's
 JitterBuffer only releases a frame when the next frame's first packet arrives, one frame interval
-(33 ms at 30 fps) later. Replacing a private attribute is fragile, so it is checked at install
-time against the pinned aiortc and fails loudly if aiortc changes.
+(33 ms at 30 fps) later. Replacing a private attribute is fragile: the names are checked at
+server start (internals.py), and the jitter buffer's type again at install time.
 
 Video frames are released strictly in order. A hole holds later frames back for a short while
 (a NACK and the resent packet usually fill it within a round trip); after that the assembler
@@ -27,10 +27,10 @@ from aiortc.jitterbuffer import JitterBuffer
 from aiortc.rtp import RtpPacket
 
 from server.sfu.frames import EncodedFrame, is_vp8_keyframe
+from server.sfu.internals import JITTER_BUFFER
 
 FrameSink = Callable[[EncodedFrame], None]
 
-_JITTER_BUFFER = "_RTCRtpReceiver__jitter_buffer"
 MAX_BUFFERED_PACKETS = 512  # a 640x480 key frame is ~50 packets; this is several seconds of holes
 HOLE_PATIENCE = 0.5  # seconds a missing packet may hold later frames back
 NACK_AGAIN_AFTER = 0.1  # aiortc NACKs a hole once; ask once more if the resent copy is late
@@ -239,8 +239,8 @@ class FrameAssembler:
 
 def tap_receiver(receiver: RTCRtpReceiver, kind: str) -> FrameAssembler:
     """Install a FrameAssembler in place of the receiver's jitter buffer and return it."""
-    if not isinstance(getattr(receiver, _JITTER_BUFFER, None), JitterBuffer):
+    if not isinstance(getattr(receiver, JITTER_BUFFER, None), JitterBuffer):
         raise RuntimeError("aiortc's RTCRtpReceiver changed: its jitter buffer cannot be tapped")
     assembler = FrameAssembler(kind, receiver)
-    setattr(receiver, _JITTER_BUFFER, assembler)
+    setattr(receiver, JITTER_BUFFER, assembler)
     return assembler

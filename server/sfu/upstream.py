@@ -122,10 +122,10 @@ def _check(description: SessionDescription, sources: dict[str, Source]) -> None:
     for mid, source in sources.items():
         if source not in SOURCES:
             raise MediaError(f"unknown source {source!r}")
-        media = by_mid.get(mid)
-        if media is None:
+        section = by_mid.get(mid)
+        if section is None:
             raise MediaError(f"the offer has no mid {mid!r}")
-        if media.kind != KIND_OF_SOURCE[source]:
+        if section.kind != KIND_OF_SOURCE[source]:
             raise MediaError(f"{source} must be a {KIND_OF_SOURCE[source]} section")
-        if media.direction not in SENDING:
+        if section.direction not in SENDING:
             raise MediaError(f"mid {mid!r} does not send")

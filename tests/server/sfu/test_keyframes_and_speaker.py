@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from server.sfu.keyframes import KeyframeRequester
 from server.sfu.speaker import DECIDE_EVERY, DominantSpeaker
 
-INTERVAL = 0.2
+INTERVAL = 1.0
 
 
 class Upstream:
@@ -21,51 +19,71 @@ class Upstream:
         return self.able
 
 
-async def test_requests_are_coalesced_into_one_pli_per_interval() -> None:
-    upstream = Upstream()
-    requester = KeyframeRequester(upstream.send, INTERVAL)
-    for _ in range(10):
-        requester.request()
-    assert upstream.plis == 1
-    requester.keyframe_arrived()
-    requester.request()  # a new viewer right after the key frame: waits for the interval
-    assert upstream.plis == 1
-    await asyncio.sleep(INTERVAL * 1.5)
-    assert upstream.plis == 2
-    requester.close()
-
-
-async def test_a_request_is_retried_until_a_key_frame_comes() -> None:
-    upstream = Upstream()
-    requester = KeyframeRequester(upstream.send, INTERVAL)
-    requester.request()
-    await asyncio.sleep(INTERVAL * 2.5)
-    assert upstream.plis == 3
-    requester.keyframe_arrived()
-    await asyncio.sleep(INTERVAL * 1.5)
-    assert upstream.plis == 3
-    requester.close()
-
-
-async def test_a_request_that_could_not_be_sent_does_not_use_up_the_interval() -> None:
-    upstream = Upstream(able=False)
-    requester = KeyframeRequester(upstream.send, INTERVAL)
-    requester.request()
-    upstream.able = True
-    requester.request()  # the first packet arrived: the PLI goes out now, not in a second
-    assert upstream.plis == 1
-    requester.close()
-    requester.request()
-    await asyncio.sleep(INTERVAL * 1.5)
-    assert upstream.plis == 1
-
-
 class Clock:
     def __init__(self) -> None:
         self.now = 0.0
 
     def __call__(self) -> float:
         return self.now
+
+
+def requester(upstream: Upstream, clock: Clock) -> KeyframeRequester:
+    return KeyframeRequester(upstream.send, INTERVAL, clock)
+
+
+def test_requests_are_coalesced_into_one_pli_per_interval() -> None:
+    upstream, clock = Upstream(), Clock()
+    keyframes = requester(upstream, clock)
+    for _ in range(10):
+        keyframes.request()
+    assert upstream.plis == 1
+    keyframes.keyframe_arrived()
+    clock.now += 0.5
+    keyframes.request()  # a new viewer right after the key frame: waits for the interval
+    keyframes.frame_arrived()
+    assert upstream.plis == 1
+    clock.now += 0.49
+    keyframes.frame_arrived()
+    assert upstream.plis == 1
+    clock.now += 0.01  # the interval is over: the next frame sends the waiting request
+    keyframes.frame_arrived()
+    assert upstream.plis == 2 and keyframes.sent == 2
+
+
+def test_a_request_is_retried_every_interval_until_a_key_frame_comes() -> None:
+    upstream, clock = Upstream(), Clock()
+    keyframes = requester(upstream, clock)
+    keyframes.request()
+    for _ in range(75):  # 2.5 s of delta frames at 30 fps
+        clock.now += 1 / 30
+        keyframes.frame_arrived()
+    assert upstream.plis == 3  # at 0, 1 and 2 s
+    keyframes.keyframe_arrived()
+    for _ in range(75):
+        clock.now += 1 / 30
+        keyframes.frame_arrived()
+    assert upstream.plis == 3  # nobody waits any more
+
+
+def test_a_request_that_could_not_be_sent_does_not_use_up_the_interval() -> None:
+    upstream, clock = Upstream(able=False), Clock()
+    keyframes = requester(upstream, clock)
+    keyframes.request()
+    assert keyframes.sent == 0
+    upstream.able = True
+    clock.now += 0.1
+    keyframes.frame_arrived()  # the first packet arrived: the PLI goes out now, not in a second
+    assert upstream.plis == 1
+
+
+def test_a_closed_requester_sends_nothing() -> None:
+    upstream, clock = Upstream(), Clock()
+    keyframes = requester(upstream, clock)
+    keyframes.close()
+    keyframes.request()
+    clock.now += 5 * INTERVAL
+    keyframes.frame_arrived()
+    assert upstream.plis == 0
 
 
 def talk(speaker: DominantSpeaker, clock: Clock, levels: dict[str, int], seconds: float) -> None:
