@@ -70,6 +70,7 @@ from server.profiles.service import PublicProfileService
 from server.resources import resources_dir
 from server.rooms.registry import RoomRegistry
 from server.settings import Settings
+from server.sfu.internals import require_media_internals
 from server.sfu.sfu import SfuEngine
 from server.signaling.connection import Services
 from server.store.accounts import AccountStore
@@ -93,6 +94,7 @@ log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> web.Application:
+    require_media_internals()  # refuse an aiortc/aioice/pylibsrtp the SFU was not written for
     app = web.Application(
         middlewares=[security_headers, json_errors, bearer_auth, usage_statistics],
         client_max_size=settings.max_body_bytes,
