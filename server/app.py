@@ -32,7 +32,7 @@ from server.http import (
     testimonials,
     unsubscribe,
 )
-from server.http.middlewares import bearer_auth, json_errors, security_headers
+from server.http.middlewares import bearer_auth, json_errors, security_headers, server_name
 from server.http.statistics import usage_statistics
 from server.keys import (
     ACCOUNTS,
@@ -100,6 +100,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
         client_max_size=settings.max_body_bytes,
     )
     app[SETTINGS] = settings
+    app.on_response_prepare.append(server_name)  # no software versions in `Server`
     app.add_routes(meta.routes)
     app.add_routes(accounts.routes)
     app.add_routes(meetings.routes)

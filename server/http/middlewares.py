@@ -137,3 +137,11 @@ def _add_security_headers(request: web.Request, response: web.StreamResponse) ->
     headers.setdefault("Cache-Control", "no-store")
     if request.app[SETTINGS].serves_tls:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+
+
+SERVER_NAME = "Podium"
+
+
+async def server_name(request: web.Request, response: web.StreamResponse) -> None:
+    """Name the server without its software versions (aiohttp's default names both)."""
+    response.headers["Server"] = SERVER_NAME
