@@ -43,6 +43,7 @@ from server.keys import (
     DATABASE,
     DELETION,
     EXPORTS,
+    LIVE_CONNECTIONS,
     MAIL,
     MAIL_SENDER,
     MEETINGS,
@@ -73,6 +74,7 @@ from server.settings import Settings
 from server.sfu.internals import require_media_internals
 from server.sfu.sfu import SfuEngine
 from server.signaling.connection import Services
+from server.signaling.live import LiveConnections
 from server.store.accounts import AccountStore
 from server.store.consents import ConsentStore
 from server.store.contacts import ContactStore
@@ -100,6 +102,9 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
         client_max_size=settings.max_body_bytes,
     )
     app[SETTINGS] = settings
+    # Signaling sockets by session and account: the account services close them as sessions end.
+    live = LiveConnections(lambda used_at: app[ACCOUNTS].check_sessions(used_at))
+    app[LIVE_CONNECTIONS] = live
     app.on_response_prepare.append(server_name)  # no software versions in `Server`
     app.add_routes(meta.routes)
     app.add_routes(accounts.routes)
@@ -142,6 +147,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
             gate=VerificationGate(settings.max_concurrent_hashes),
             settings=settings,
             clock=clock,
+            session_ends=live,
         )
         yield
         hashing.close()
@@ -152,7 +158,10 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
         engine = SfuEngine()
         rooms = RoomRegistry(meeting_store, engine, clock)
         app[SIGNALING] = Services(accounts=app[ACCOUNTS], meetings=app[MEETINGS], rooms=rooms)
+        sweeper = asyncio.create_task(live.sweep_periodically())
         yield
+        sweeper.cancel()
+        await asyncio.gather(sweeper, return_exceptions=True)
         await rooms.close()
         await engine.close()
 
@@ -176,7 +185,9 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
     async def privacy_rights(app: web.Application) -> AsyncIterator[None]:
         db = app[DATABASE]
         app[EXPORTS] = ExportService(ExportStore(db), clock)
-        deleter = DeletionService(DeletionStore(db), db, app[ACCOUNTS], app[MAIL], settings, clock)
+        deleter = DeletionService(
+            DeletionStore(db), db, app[ACCOUNTS], app[MAIL], settings, clock, session_ends=live
+        )
         app[DELETION] = deleter
         app[STAFF] = StaffService(StaffStore(db), clock)
         usage = Statistics(StatisticsStore(db), settings.statistics_enabled, clock)

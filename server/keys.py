@@ -20,6 +20,7 @@ from server.privacy.statistics import Statistics
 from server.profiles.service import PublicProfileService
 from server.settings import Settings
 from server.signaling.connection import Services
+from server.signaling.live import LiveConnections
 from server.store.database import Database
 from server.testimonials.service import TestimonialService
 
@@ -28,6 +29,7 @@ DATABASE = web.AppKey("database", Database)
 ACCOUNTS = web.AppKey("accounts", AccountService)
 MEETINGS = web.AppKey("meetings", MeetingService)
 SIGNALING = web.AppKey("signaling", Services)
+LIVE_CONNECTIONS = web.AppKey("live_connections", LiveConnections)
 EXPORTS = web.AppKey("exports", ExportService)
 DELETION = web.AppKey("deletion", DeletionService)
 STAFF = web.AppKey("staff", StaffService)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from server.accounts.service import AccountService, Caller
+from server.accounts.session_end import SessionEnd, SessionEnds
 from server.errors import ApiError
 from server.settings import Settings
 from server.store.database import Database
@@ -28,13 +29,15 @@ class Mailer(Protocol):
     ) -> int: ...
 
 
-async def purge_due(store: DeletionStore, db: Database, grace_seconds: float, now: float) -> int:
-    """Erase every account pending deletion for longer than the grace; return how many."""
+async def purge_due(
+    store: DeletionStore, db: Database, grace_seconds: float, now: float
+) -> list[int]:
+    """Erase every account pending deletion for longer than the grace; return their ids."""
     erased = await store.purge(now - grace_seconds)
     if erased:
         # secure_delete zeroes freed pages; the checkpoint keeps old copies out of the WAL.
         await db.checkpoint()
-        log.info("erased %d account(s) after their deletion grace period", erased)
+        log.info("erased %d account(s) after their deletion grace period", len(erased))
     return erased
 
 
@@ -51,6 +54,7 @@ class DeletionService:
         mail: Mailer,
         settings: Settings,
         clock: Callable[[], float],
+        session_ends: SessionEnds,
     ):
         self._store = store
         self._db = db
@@ -58,6 +62,7 @@ class DeletionService:
         self._mail = mail
         self._grace = settings.deletion_grace_days * DAY_SECONDS
         self._clock = clock
+        self._session_ends = session_ends
 
     def erase_after(self, request: DeletionRequest) -> float:
         return request.requested_at + self._grace
@@ -68,6 +73,7 @@ class DeletionService:
         request = await self._store.request(user.id, self._clock())
         if request is None:
             raise ApiError(404, "not_found", "no such account")
+        self._session_ends.account_ended(user.id, SessionEnd.ACCOUNT_DELETED)
         await self._mail.enqueue(
             user_id=request.user_id,
             recipient=request.email,
@@ -108,7 +114,10 @@ class DeletionService:
     async def purge(self, now: float | None = None) -> int:
         """Erase every account whose grace period has passed by `now` (default: the clock)."""
         when = self._clock() if now is None else now
-        return await purge_due(self._store, self._db, self._grace, when)
+        erased = await purge_due(self._store, self._db, self._grace, when)
+        for user_id in erased:
+            self._session_ends.account_ended(user_id, SessionEnd.ACCOUNT_ERASED)
+        return len(erased)
 
     async def purge_periodically(self) -> None:
         """Run the purge now and then every hour, until cancelled."""

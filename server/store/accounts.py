@@ -39,6 +39,14 @@ class UserRecord:
 
 
 @dataclass(frozen=True)
+class SessionCheck:
+    """What a check of open sessions found: those still live, and those it expired just now."""
+
+    live: frozenset[int]
+    expired: frozenset[int]
+
+
+@dataclass(frozen=True)
 class SessionRecord:
     id: int
     user_id: int
@@ -194,6 +202,39 @@ class AccountStore:
             return SessionRecord(
                 row["id"], row["user_id"], row["created_at"], last_used, row["expires_at"]
             )
+
+        return await self._db.run(work)
+
+    async def check_sessions(
+        self, used_at: Mapping[int, float | None], now: float, idle_seconds: float
+    ) -> SessionCheck:
+        """Which of these sessions still work; each marked used at its time, expired ones deleted.
+
+        Sessions neither live nor expired are gone: ended by something else (logout, a password
+        change, erasure, possibly in another process).
+        """
+
+        def work(conn: sqlcipher3.Connection) -> SessionCheck:
+            live, expired = set(), set()
+            for session_id, used in used_at.items():
+                row = conn.execute(
+                    "SELECT last_used_at, expires_at FROM sessions WHERE id = ?", (session_id,)
+                ).fetchone()
+                if row is None:
+                    continue
+                last_used = row["last_used_at"]
+                if used is not None and used - last_used >= 60:
+                    # The same minute's precision as touch_session.
+                    conn.execute(
+                        "UPDATE sessions SET last_used_at = ? WHERE id = ?", (used, session_id)
+                    )
+                    last_used = used
+                if now >= row["expires_at"] or now - last_used >= idle_seconds:
+                    conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+                    expired.add(session_id)
+                else:
+                    live.add(session_id)
+            return SessionCheck(frozenset(live), frozenset(expired))
 
         return await self._db.run(work)
 

@@ -69,15 +69,15 @@ class DeletionStore:
             ]
         )
 
-    async def purge(self, requested_before: float) -> int:
-        """Erase every account whose deletion was requested before the cutoff; return how many.
+    async def purge(self, requested_before: float) -> list[int]:
+        """Erase every account whose deletion was requested before the cutoff; return their ids.
 
         Chat they sent in others' meetings stays, as "Deleted user" (the foreign key nulls the
         sender); everything else about them goes by ON DELETE CASCADE, including the meetings
         they organised with those meetings' chat.
         """
 
-        def work(conn: sqlcipher3.Connection) -> int:
+        def work(conn: sqlcipher3.Connection) -> list[int]:
             due = [
                 row[0]
                 for row in conn.execute(
@@ -92,7 +92,7 @@ class DeletionStore:
                     (DELETED_SENDER_NAME, user_id),
                 )
                 conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
-            return len(due)
+            return due
 
         return await self._db.run(work)
 

@@ -114,7 +114,7 @@ async def test_spoofed_sender_and_malformed_messages_get_errors(people: People) 
         ("{not json", "invalid_json"),
         ('{"type": "teleport", "id": "x"}', "unknown_type"),
         ('{"type": "chat_send", "id": "y", "body": 5}', "invalid_message"),
-        ('{"type": "chat_send", "id": "z", "body": "a", "body": "b"}', "invalid_message"),
+        ('{"type": "chat_send", "id": "z", "body": "a", "body": "b"}', "invalid_json"),
         (json.dumps({"type": "chat_send", "id": "big", "body": "x" * 70000}), "too_large"),
     ]:
         await guest.send_raw(text)
