@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from server.contacts.fields import CONTACT_FIELDS, Contact, clean_value, email_key, identity_problem
-from server.errors import ApiError
+from server.domain_errors import Invalid, TooLarge
 from server.privacy.csv_safety import neutralise
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -61,23 +61,17 @@ class RowError:
         return {"row": self.row, "field": self.field, "message": self.message}
 
 
-class ImportRejected(ApiError):
-    """Some rows are wrong: nothing is stored, and the report says which and why."""
+class ImportRejected(Invalid):
+    """Some rows are wrong: nothing is stored, and the report (`rows`) says which and why."""
 
     def __init__(self, errors: list[RowError]):
         rows = len({error.row for error in errors})
         message = f"{len(errors)} problem(s) in {rows} row(s); nothing was imported"
         if len(errors) > MAX_REPORTED_ERRORS:
             message += f" (the first {MAX_REPORTED_ERRORS} are listed)"
-        super().__init__(422, "import_rejected", message)
         self.errors = errors[:MAX_REPORTED_ERRORS]
-
-    def body(self) -> dict[str, object]:
-        body = super().body()
-        error = body["error"]
-        assert isinstance(error, dict)
-        error["rows"] = [e.as_json() for e in self.errors]
-        return body
+        details = {"rows": [e.as_json() for e in self.errors]}
+        super().__init__(message, "import_rejected", details=details)
 
 
 @dataclass(frozen=True)
@@ -123,7 +117,7 @@ def decode(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     message = f"the file starts with a {candidates[0]} byte-order mark but is not {candidates[0]}"
-    raise ApiError(422, "invalid_encoding", message)
+    raise Invalid(message, "invalid_encoding")
 
 
 def sniff_delimiter(text: str) -> str:
@@ -153,8 +147,8 @@ def parse_mapping(spec: str | None) -> dict[str, str]:
     return mapping
 
 
-def _bad_mapping(message: str) -> ApiError:
-    return ApiError(422, "invalid_mapping", message, fields={"map": message})
+def _bad_mapping(message: str) -> Invalid:
+    return Invalid(message, "invalid_mapping", fields={"map": message})
 
 
 def map_columns(headers: list[str], explicit: Mapping[str, str]) -> dict[str, list[int]]:
@@ -214,16 +208,15 @@ def plan_import(data: bytes, mapping_spec: str | None = None) -> ImportPlan:
     try:
         _, headers = next(records, (1, []))
     except csv.Error as exc:
-        raise ApiError(422, "invalid_csv", f"the header row is not valid CSV: {exc}") from exc
+        raise Invalid(f"the header row is not valid CSV: {exc}", "invalid_csv") from exc
     if not any(h.strip() for h in headers):
-        raise ApiError(422, "empty_file", "the file has no header row")
+        raise Invalid("the file has no header row", "empty_file")
     sources = map_columns(headers, explicit)
     if not sources:
-        raise ApiError(
-            422,
-            "no_known_columns",
+        raise Invalid(
             "no column matches a contact field; name them like First Name, Last Name, "
             "E-mail Address, Phone, Company, Job Title, Notes, or map them with ?map=",
+            "no_known_columns",
         )
     field_of = {index: name for name, indexes in sources.items() for index in indexes}
     plan = ImportPlan(
@@ -248,8 +241,8 @@ def plan_import(data: bytes, mapping_spec: str | None = None) -> ImportPlan:
     return plan
 
 
-def _too_many_rows() -> ApiError:
-    return ApiError(413, "too_many_rows", f"a file may hold at most {MAX_ROWS:,} contacts")
+def _too_many_rows() -> TooLarge:
+    return TooLarge(f"a file may hold at most {MAX_ROWS:,} contacts", "too_many_rows")
 
 
 def _add_row(

@@ -14,7 +14,7 @@ from typing import Any
 from server.contacts.csv_export import export_csv
 from server.contacts.csv_import import ImportPlan, ImportRejected, plan_import
 from server.contacts.fields import clean_contact, email_key, identity_problem
-from server.errors import ApiError, validation_failed
+from server.domain_errors import Conflict, NotFound, invalid_fields
 from server.store.contacts import ContactRecord, ContactStore
 from server.store.errors import ConflictError
 
@@ -37,19 +37,19 @@ class ImportPreview:
     total: int
 
 
-def _not_found() -> ApiError:
-    return ApiError(404, "not_found", "no such contact")
+def _not_found() -> NotFound:
+    return NotFound("no such contact")
 
 
-def _email_taken() -> ApiError:
+def _email_taken() -> Conflict:
     message = "a contact with this e-mail address is already in your address book"
-    return ApiError(409, "contact_exists", message, fields={"email": message})
+    return Conflict(message, "contact_exists", fields={"email": message})
 
 
 def _check_identity(contact: Mapping[str, str | None]) -> None:
     problem = identity_problem(contact)
     if problem:
-        raise validation_failed({"first_name": problem, "email": problem})
+        raise invalid_fields({"first_name": problem, "email": problem})
 
 
 class ContactService:
@@ -59,7 +59,7 @@ class ContactService:
 
     async def list(self, owner_id: int, query: str | None) -> list[ContactRecord]:
         if query is not None and len(query) > MAX_QUERY:
-            raise validation_failed({"q": f"at most {MAX_QUERY} characters"})
+            raise invalid_fields({"q": f"at most {MAX_QUERY} characters"})
         return await self._store.list(owner_id, query.strip() if query else None)
 
     async def get(self, owner_id: int, contact_id: int) -> ContactRecord:
@@ -71,7 +71,7 @@ class ContactService:
     async def create(self, owner_id: int, data: Mapping[str, Any]) -> ContactRecord:
         contact, errors = clean_contact(data, partial=False)
         if errors:
-            raise validation_failed(errors)
+            raise invalid_fields(errors)
         _check_identity(contact)
         try:
             return await self._store.create(owner_id, contact, self._clock())
@@ -83,7 +83,7 @@ class ContactService:
     ) -> ContactRecord:
         changes, errors = clean_contact(data, partial=True)
         if errors:
-            raise validation_failed(errors)
+            raise invalid_fields(errors)
         try:
             contact = await self._store.update(
                 owner_id, contact_id, changes, self._clock(), _check_identity

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from server.errors import ApiError, validation_failed
+from server.domain_errors import NotFound, invalid_fields
 from server.store.profiles import PUBLIC_FIELDS, ProfileSettings, ProfileStore, PublicProfile
 from server.text_rules import TextKind, text_problem
 
@@ -76,7 +76,7 @@ class PublicProfileService:
         if problem:
             errors["bio"] = problem
         if errors:
-            raise validation_failed(errors)
+            raise invalid_fields(errors)
         assert isinstance(enabled, bool)
         settings = await self._store.save(user_id, enabled, fields, bio, self._clock())
         return OwnSettings(settings, await self._path(user_id))
@@ -90,5 +90,5 @@ class PublicProfileService:
     async def _path(self, user_id: int) -> str:
         username = await self._store.username(user_id)
         if username is None:
-            raise ApiError(404, "not_found", "no such account")
+            raise NotFound("no such account")
         return f"/u/{username}"
