@@ -81,6 +81,10 @@ class Downstream:
             if slot.publication is not None and slot.transceiver.mid is not None
         ]
 
+    def senders(self) -> list[ForwardSender]:
+        """Every slot's sender (for diagnostics and tests)."""
+        return [slot.out for slot in self._slots]
+
     def subscribe(self, publication: Publication) -> None:
         if self._closed or self._pc.signalingState == "closed":
             return  # left, or the client went away and aiortc closed the connection

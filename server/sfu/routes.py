@@ -72,9 +72,12 @@ def find_route(dtls: RTCDtlsTransport) -> Route | None:
 def direct_socket(pair: CandidatePair) -> DatagramSocket | None:
     """The pair's own UDP socket when its local candidate is a host one, else None."""
     transport = getattr(pair.protocol, "transport", None)
-    if pair.local_candidate.type != "host" or not isinstance(transport, asyncio.DatagramTransport):
+    # asyncio's UDP transport is a Transport subclass (not a DatagramTransport) on some
+    # Pythons; TURN's stand-in for one (aioice's TurnTransport) is neither.
+    if pair.local_candidate.type != "host" or not isinstance(
+        transport, asyncio.DatagramTransport | asyncio.Transport
+    ):
         return None
-    # Typeshed leaves get_write_buffer_size off DatagramTransport; asyncio's UDP one has it.
     return cast(DatagramSocket, transport)
 
 

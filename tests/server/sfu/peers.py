@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import av
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
@@ -25,6 +25,15 @@ from server.sfu.tap import tap_receiver
 from tests.server.sfu.media import PatternVideo
 
 Key = tuple[str, str]
+POLL = 0.01  # seconds between looks at a condition
+
+
+async def wait_until(condition: Callable[[], bool], within: float, what: str) -> None:
+    """Poll until `condition` holds; fail after `within` seconds, saying what was awaited."""
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {within} s: {what}"
+        await asyncio.sleep(POLL)
 
 
 class Peer:
@@ -154,8 +163,25 @@ class Peer:
                 f"{self.name} got {self.count(participant, source)} of {frames} frames "
                 f"of {participant}/{source} within {within} s"
             )
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(POLL)
         return time.monotonic() - started
+
+    async def quiet_count(
+        self, participant: str, still: str, flowing: str, frames: int, within: float
+    ) -> int:
+        """The count of track `still` once it stayed put while `frames` of `flowing` arrived.
+
+        Both tracks come in order on one bundled connection, so frames of `flowing` sent after
+        the last one of `still` arrive after it: they show nothing of `still` is in flight.
+        """
+        deadline = time.monotonic() + within
+        while True:
+            count = self.count(participant, still)
+            target = self.count(participant, flowing) + frames
+            await self.wait_for(participant, flowing, target, deadline - time.monotonic())
+            if self.count(participant, still) == count:
+                return count
+            assert time.monotonic() < deadline, f"{participant}/{still} kept arriving"
 
     # Internals
 
@@ -189,3 +215,21 @@ class Peer:
         task = asyncio.get_running_loop().create_task(coroutine)  # type: ignore[arg-type]
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+@contextlib.asynccontextmanager
+async def meeting(engine: SfuEngine, room: str) -> AsyncIterator[Callable[..., Awaitable[Peer]]]:
+    """`join(name, tap=...)` for peers of one room; peers and the engine close at the end."""
+    peers: list[Peer] = []
+
+    async def join(name: str, *, tap: bool = True) -> Peer:
+        peer = await Peer(engine, room, name, tap=tap).join()
+        peers.append(peer)
+        return peer
+
+    try:
+        yield join
+    finally:
+        for peer in peers:
+            await peer.close()
+        await engine.close()
