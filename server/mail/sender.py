@@ -29,7 +29,8 @@ SMTP_TIMEOUT = 30.0
 
 def retry_delay(attempts: int) -> float:
     """Seconds to wait after the `attempts`-th failure: 1 minute, doubling, at most 6 hours."""
-    return min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), LONGEST_RETRY_SECONDS)
+    doublings = min(max(attempts - 1, 0), 32)  # past 2**32 minutes the cap holds anyway
+    return min(FIRST_RETRY_SECONDS * (1 << doublings), LONGEST_RETRY_SECONDS)
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,9 @@ def _insert(
 
 
 def _fill_empty(
-    conn: sqlcipher3.Connection, existing: sqlcipher3.Row, incoming: Mapping[str, str | None],
+    conn: sqlcipher3.Connection,
+    existing: sqlcipher3.Row,
+    incoming: Mapping[str, str | None],
     now: float,
 ) -> None:
     """Merge: fields the contact lacks are taken from `incoming`; values it has are kept."""
@@ -176,7 +178,7 @@ class ContactStore:
             cursor = conn.execute(
                 "DELETE FROM contacts WHERE id = ? AND owner_id = ?", (contact_id, owner_id)
             )
-            return cursor.rowcount > 0
+            return int(cursor.rowcount) > 0
 
         return await self._db.run(work)
 

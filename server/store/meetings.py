@@ -31,13 +31,19 @@ class ChatRecord:
     sent_at: float
 
 
-def _meeting(row: sqlcipher3.Row | None) -> MeetingRecord | None:
-    if row is None:
-        return None
+def _record(row: sqlcipher3.Row) -> MeetingRecord:
     return MeetingRecord(
-        row["id"], row["host_user_id"], row["subject"], row["join_code"], row["created_at"],
+        row["id"],
+        row["host_user_id"],
+        row["subject"],
+        row["join_code"],
+        row["created_at"],
         row["ended_at"],
     )
+
+
+def _meeting(row: sqlcipher3.Row | None) -> MeetingRecord | None:
+    return None if row is None else _record(row)
 
 
 class MeetingStore:
@@ -77,7 +83,7 @@ class MeetingStore:
     async def hosted_by(self, user_id: int) -> list[MeetingRecord]:
         return await self._db.run(
             lambda conn: [
-                _meeting(row)
+                _record(row)
                 for row in conn.execute(
                     "SELECT * FROM meetings WHERE host_user_id = ? ORDER BY created_at DESC",
                     (user_id,),
@@ -100,8 +106,16 @@ class MeetingStore:
             conn.execute(
                 "INSERT INTO chat_messages (meeting_id, seq, sender_participant, sender_user_id,"
                 " sender_name, recipient, body, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (meeting_id, record.seq, record.sender_participant, record.sender_user_id,
-                 record.sender_name, record.recipient, record.body, record.sent_at),
+                (
+                    meeting_id,
+                    record.seq,
+                    record.sender_participant,
+                    record.sender_user_id,
+                    record.sender_name,
+                    record.recipient,
+                    record.body,
+                    record.sent_at,
+                ),
             )
             conn.execute(
                 "DELETE FROM chat_messages WHERE meeting_id = ? AND seq <= ?",
@@ -114,8 +128,15 @@ class MeetingStore:
         """The kept chat of a meeting, oldest first."""
         return await self._db.run(
             lambda conn: [
-                ChatRecord(row["seq"], row["sender_participant"], row["sender_user_id"],
-                           row["sender_name"], row["recipient"], row["body"], row["sent_at"])
+                ChatRecord(
+                    row["seq"],
+                    row["sender_participant"],
+                    row["sender_user_id"],
+                    row["sender_name"],
+                    row["recipient"],
+                    row["body"],
+                    row["sent_at"],
+                )
                 for row in conn.execute(
                     "SELECT * FROM chat_messages WHERE meeting_id = ? ORDER BY seq", (meeting_id,)
                 )

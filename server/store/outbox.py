@@ -161,6 +161,7 @@ class OutboxStore:
 
     async def messages(self, user_id: int | None = None) -> list[OutboxRecord]:
         """Every message in the outbox (of one user when given), oldest first."""
+        params: tuple[int, ...]
         if user_id is None:
             query, params = "SELECT * FROM outbox ORDER BY id", ()
         else:
