@@ -89,7 +89,7 @@ class AccountStore:
     async def create_user(
         self, profile: Mapping[str, str | None], password_hash: str, now: float
     ) -> UserRecord:
-        values = {column: profile.get(column) for column in PROFILE_COLUMNS}
+        values: dict[str, object] = {column: profile.get(column) for column in PROFILE_COLUMNS}
         values.update(_keys(values))
         values.update(password_hash=password_hash, created_at=now, updated_at=now)
         columns = ", ".join(values)
@@ -100,9 +100,11 @@ class AccountStore:
                 cursor = conn.execute(f"INSERT INTO users ({columns}) VALUES ({marks})", values)
             except sqlcipher3.IntegrityError as exc:
                 raise _conflict(exc) from exc
-            return _user(
+            user = _user(
                 conn.execute("SELECT * FROM users WHERE id = ?", (cursor.lastrowid,)).fetchone()
             )
+            assert user is not None  # inserted just above, in this transaction
+            return user
 
         return await self._db.run(work)
 
@@ -127,7 +129,9 @@ class AccountStore:
     async def update_profile(
         self, user_id: int, changes: Mapping[str, str | None], now: float
     ) -> UserRecord | None:
-        values = {column: changes[column] for column in PROFILE_COLUMNS if column in changes}
+        values: dict[str, object] = {
+            column: changes[column] for column in PROFILE_COLUMNS if column in changes
+        }
         values.update(_keys(values))
         values["updated_at"] = now
         assignments = ", ".join(f"{name} = :{name}" for name in values)
