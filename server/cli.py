@@ -18,6 +18,7 @@ from aiohttp import web
 from server.admin.cli import add_admin_parser, main_admin
 from server.app import create_app
 from server.settings import Settings, SettingsError, load_config_file, settings_from_config
+from server.sfu.internals import IncompatibleMediaLibraries
 from server.store.errors import StoreError
 from server.tls import ensure_self_signed, server_context
 
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.command == "admin":
             sys.exit(main_admin(settings, args))
         code = asyncio.run(serve(settings, exit_with_stdin=args.exit_with_stdin))
-    except (SettingsError, StoreError, OSError) as exc:
+    except (SettingsError, StoreError, OSError, IncompatibleMediaLibraries) as exc:
         print(f"podium-server: {exc}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:

@@ -56,11 +56,13 @@ async def test_a_viewer_whose_send_path_fails_costs_the_publisher_and_the_others
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     broken: list[BreakingRoute] = []
+    working: list[Route] = []
 
     def routes(dtls: RTCDtlsTransport) -> Route | None:
         route = find_route(dtls)
         cyd = engine.downstream(ROOM, "cyd").connection.getTransceivers()
         if route is None or not any(t.sender.transport is dtls for t in cyd):
+            working.extend([route] if route is not None else [])
             return route
         broken.append(BreakingRoute(route, packets=60))
         return broken[-1]
@@ -85,6 +87,7 @@ async def test_a_viewer_whose_send_path_fails_costs_the_publisher_and_the_others
         assert all(p.failed_outlets == 0 for p in engine.publications(ROOM, "pub"))
 
     assert sum(route.raised for route in broken) == len(senders)  # skipped after the first
+    assert working and all(isinstance(route, SocketRoute) for route in working)  # host pairs
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     failures = [r.getMessage() for r in warnings if r.name == "server.sfu.outbound"]
     assert sorted(failures) == [  # once per failed sender

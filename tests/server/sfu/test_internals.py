@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import types
+from pathlib import Path
 
 import aioice
 import aiortc
@@ -12,6 +13,7 @@ import pylibsrtp
 import pytest
 
 from server.app import create_app
+from server.cli import main
 from server.settings import Settings
 from server.sfu.internals import (
     EXPECTED_VERSIONS,
@@ -79,3 +81,15 @@ def test_the_server_refuses_to_start_with_a_library_it_does_not_fit(
     monkeypatch.setitem(sys.modules, "pylibsrtp", stand_in(pylibsrtp, Session=object))
     with pytest.raises(IncompatibleMediaLibraries, match=PINNED):
         create_app(settings)
+
+
+def test_podium_server_says_why_in_one_line_and_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "pylibsrtp", stand_in(pylibsrtp, Session=object))
+    with pytest.raises(SystemExit) as exited:
+        main(["--data-dir", str(tmp_path / "data"), "--port", "0"])
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("podium-server: the media forwarder cannot run with the installed")
+    assert PINNED in error and "Traceback" not in error
