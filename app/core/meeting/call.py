@@ -170,8 +170,13 @@ class Call:
     # What this participant does
 
     async def set_media(self, *, mic: bool, camera: bool, screen: bool) -> None:
-        for source, on in (("microphone", mic), ("camera", camera), ("screen", screen)):
-            gate = self._local.get(source)  # type: ignore[call-overload]
+        switches: tuple[tuple[Source, bool], ...] = (
+            ("microphone", mic),
+            ("camera", camera),
+            ("screen", screen),
+        )
+        for source, on in switches:
+            gate = self._local.get(source)
             if gate is not None:
                 gate.open() if on else gate.close()
         await self._request(
