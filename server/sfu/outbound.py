@@ -24,9 +24,9 @@ decoder never starts on a delta frame. Packets leave by a `Route` (routes.py): t
 pair's socket, or aiortc's own path for a pair that has none (TURN).
 
 A failure sending to one viewer stays with that viewer: the sender logs it once, marks itself
-failed and takes no more frames, and `push` returns normally, so the publisher's receive path
-(which calls it) and the other viewers never see it. The private aiortc names used here are
-listed and checked at server start in internals.py.
+failed and takes no more frames of that track, and `push` returns normally, so the publisher's
+receive path (which calls it) and the other viewers never see it. The private aiortc names
+used here are listed and checked at server start in internals.py.
 """
 
 from __future__ import annotations
@@ -115,6 +115,7 @@ class ForwardSender:
         """Carry another publication (or none); frames wait until `activate`."""
         self._ask_keyframe = ask_keyframe
         self.accepting = False
+        self.failed = False  # a new track gets a new try (and, if it fails too, one more log)
         self._rebase = True
         self._restart()
 

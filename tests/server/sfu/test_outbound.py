@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Sequence
 
 import pytest
-from aiortc import RTCPeerConnection
+from aiortc import RTCPeerConnection, RTCRtpCodecParameters
 from aiortc.rtp import RtpPacket
 
 from server.sfu.frames import EncodedFrame
 from server.sfu.outbound import PACKET_MAX, ForwardSender, vp8_payloads
+from tests.server.sfu.peers import wait_until
 
 
 def key(ts: int, size: int = 10) -> EncodedFrame:
@@ -94,3 +96,47 @@ async def test_audio_drops_its_oldest_frame_when_the_bound_is_reached(
     for ts in range(4):
         out.push(EncodedFrame(b"%d" % ts, ts * 960, True, 40))
     assert out.dropped == 1
+
+
+class BrokenRoute:
+    """A viewer connection's way out that raises on every send."""
+
+    def __init__(self) -> None:
+        self.sends = 0
+
+    def usable(self) -> bool:
+        return True
+
+    def backlog(self) -> int:
+        return 0
+
+    def send(self, packets: Sequence[bytes]) -> None:
+        self.sends += 1
+        raise OSError("broken")
+
+    def close(self) -> None:
+        pass
+
+
+async def test_a_failing_route_stops_that_sender_until_it_carries_another_track(
+    pc: RTCPeerConnection, caplog: pytest.LogCaptureFixture
+) -> None:
+    route = BrokenRoute()
+    transceiver = pc.addTransceiver("video", direction="sendonly")
+    out = ForwardSender(transceiver.sender, "video", 3, routes=lambda dtls: route)
+    out.bind(lambda: None)
+    out.activate()
+    out.push(key(0))  # waits for the start
+    vp8 = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=97)
+    run = asyncio.get_running_loop().create_task(transceiver.sender._run_rtp(vp8))
+    try:
+        await wait_until(lambda: out.failed, 5.0, "the queued frame's send fails")
+        out.push(key(1))  # raises nothing, tries nothing
+        assert route.sends == 1 and out.forwarded == 0 and not out.accepting
+        assert len(caplog.records) == 1 and caplog.records[0].exc_info is not None
+        out.bind(lambda: None)  # another publication on this transceiver
+        out.activate()
+        assert not out.failed and out.accepting
+    finally:
+        run.cancel()
+        await asyncio.gather(run, return_exceptions=True)
