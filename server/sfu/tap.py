@@ -111,6 +111,7 @@ class FrameAssembler:
         self.frames += 1
         self.sink(
             EncodedFrame(
+                # aiortc sets _data (the depayloaded payload) outside RtpPacket's declared fields.
                 packet._data,  # type: ignore[attr-defined]
                 self._unwrap(packet.timestamp),
                 True,
@@ -176,6 +177,7 @@ class FrameAssembler:
             self._emit(parts)
 
     def _emit(self, parts: list[RtpPacket]) -> None:
+        # _data is the depayloaded payload aiortc adds; RtpPacket does not declare it.
         data = b"".join(packet._data for packet in parts)  # type: ignore[attr-defined]
         keyframe = _starts_vp8_frame(parts[0]) and is_vp8_keyframe(data)
         if self._need_keyframe and not keyframe:

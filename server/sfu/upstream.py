@@ -36,6 +36,7 @@ def preferred_codecs(kind: str) -> list[RTCRtpCodecCapability]:
     # aiortc routes RTX by payload type alone, which is ambiguous once a bundle holds two video
     # m-lines (camera and screen): retransmissions would be dropped. Without RTX a NACKed packet
     # is resent as it was, on its own SSRC, and routed like any other.
+    # getCapabilities is Optional only for kinds other than audio and video, never passed here.
     return [
         codec
         for codec in RTCRtpReceiver.getCapabilities(kind).codecs  # type: ignore[union-attr]
