@@ -11,7 +11,7 @@ from app.cli import NO_DISPLAY_EXIT, NO_DISPLAY_MESSAGE, has_display, parse_args
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse options, check for a display, then build and run the app."""
-    options = parse_args(argv)
+    options = parse_args(argv, os.environ)
     if not has_display(os.environ):
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return NO_DISPLAY_EXIT

@@ -25,6 +25,7 @@ from app.core.token_store import TokenStore
 from app.ui.main_window import MainWindow
 from app.viewmodels.app_viewmodel import AppViewModel
 from app.viewmodels.media_devices import Devices, PlayerFactory
+from app.viewmodels.receive_only_devices import ReceiveOnlyDevices
 from app.viewmodels.synthetic_devices import SyntheticDevices
 
 APP_NAME = "Podium"
@@ -35,14 +36,20 @@ ICON_SEARCH_PREFIX = "icons"
 log = logging.getLogger(__name__)
 
 
-def default_media() -> tuple[Devices, PlayerFactory | None]:
-    """This machine's cameras, microphones, screens and speakers, or test sources without them."""
+def default_media(synthetic: bool = False) -> tuple[Devices, PlayerFactory | None]:
+    """This machine's cameras, microphones, screens and speakers; receive-only without them.
+
+    Test sources only when asked for (`synthetic`): never sent to others in the user's place.
+    """
+    if synthetic:
+        log.warning("synthetic devices: meetings send a test pattern and a tone")
+        return SyntheticDevices(), None
     try:
         from app.core.media.audio_player import AudioPlayer
         from app.core.media.devices import MediaDevices
-    except ImportError:
-        log.warning("app.core.media is not available: meetings use test sources")
-        return SyntheticDevices(), None
+    except ImportError as exc:
+        log.warning("app.core.media is not available (%s): meetings are receive-only", exc)
+        return ReceiveOnlyDevices(str(exc)), None
     return MediaDevices(), AudioPlayer
 
 
@@ -52,11 +59,12 @@ def build_window(
     *,
     keyring_backend: KeyringBackend | None = None,
     media: tuple[Devices, PlayerFactory | None] | None = None,
+    synthetic_devices: bool = False,
 ) -> MainWindow:
     """Build core objects, view-models and the window; nothing runs until vm.start()."""
     override = ClientSettings(ServerMode.REMOTE, server_url) if server_url else None
     account = AccountSession(TokenStore(keyring_backend))
-    devices, player_factory = media or default_media()
+    devices, player_factory = media or default_media(synthetic_devices)
     vm = AppViewModel(
         SettingsFile(paths.config_dir),
         ServerLink(paths.server_data_dir),
@@ -94,7 +102,8 @@ def run_app(options: Options, env: Mapping[str, str]) -> int:
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     with loop:
-        loop.run_until_complete(run_window(build_window(paths, options.server)))
+        window = build_window(paths, options.server, synthetic_devices=options.synthetic_devices)
+        loop.run_until_complete(run_window(window))
         loop.run_until_complete(_cancel_leftovers())
     return 0
 

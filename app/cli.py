@@ -14,6 +14,8 @@ NO_DISPLAY_MESSAGE = (
     "podium: no display found; to run the server alone use `podium-server` (or `make server`)"
 )
 NO_DISPLAY_EXIT = 2
+# Demo and test runs: a test pattern and a tone in place of the camera and microphone.
+SYNTHETIC_DEVICES_ENV = "PODIUM_SYNTHETIC_DEVICES"
 
 
 @dataclass(frozen=True)
@@ -23,10 +25,11 @@ class Options:
     data_dir: str | None = None
     config_dir: str | None = None
     server: str | None = None
+    synthetic_devices: bool = False
 
 
-def parse_args(argv: Sequence[str] | None = None) -> Options:
-    """Parse `podium` options; argparse exits with a message on bad input."""
+def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Options:
+    """Parse `podium` options and the environment; argparse exits with a message on bad input."""
     parser = argparse.ArgumentParser(
         prog="podium", description="Podium: webinars and meetings on your own server."
     )
@@ -37,14 +40,26 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
     parser.add_argument(
         "--server", metavar="URL", help="use the Podium server at URL instead of asking"
     )
+    parser.add_argument(
+        "--synthetic-devices",
+        action="store_true",
+        help="demo/test: send a test pattern and a tone instead of your camera and microphone"
+        f" (env {SYNTHETIC_DEVICES_ENV}=1)",
+    )
     args = parser.parse_args(argv)
+    synthetic = args.synthetic_devices or (env or {}).get(SYNTHETIC_DEVICES_ENV) == "1"
     server = None
     if args.server is not None:
         try:
             server = validate_server_url(args.server)
         except ValueError as exc:
             parser.error(f"--server: {exc}")
-    return Options(data_dir=args.data_dir, config_dir=args.config_dir, server=server)
+    return Options(
+        data_dir=args.data_dir,
+        config_dir=args.config_dir,
+        server=server,
+        synthetic_devices=synthetic,
+    )
 
 
 def has_display(env: Mapping[str, str], platform: str = sys.platform) -> bool:

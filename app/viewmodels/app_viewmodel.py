@@ -26,9 +26,9 @@ from app.viewmodels.policy_viewmodel import PolicyViewModel
 from app.viewmodels.privacy_viewmodel import PrivacyViewModel
 from app.viewmodels.profile_data import profile_to_dict
 from app.viewmodels.profile_viewmodel import ProfileViewModel
+from app.viewmodels.receive_only_devices import ReceiveOnlyDevices
 from app.viewmodels.register_viewmodel import RegisterViewModel
 from app.viewmodels.setup_viewmodel import SetupViewModel
-from app.viewmodels.synthetic_devices import SyntheticDevices
 
 THIS_COMPUTER = "This computer"
 POLICY_DECLINED = (
@@ -92,7 +92,10 @@ class AppViewModel(QObject):
         self.profile = ProfileViewModel(account, self)
         self.password = PasswordViewModel(account, self)
         self.meeting = MeetingViewModel(
-            account, devices or SyntheticDevices(), player_factory, self
+            account,
+            devices or ReceiveOnlyDevices("no media devices were given"),
+            player_factory,
+            self,
         )
         self.home = HomeViewModel(account, self.meeting, self)
         self.policy = PolicyViewModel(account, self)

@@ -1,6 +1,8 @@
 """Stand-in media devices: a test pattern camera, a tone microphone and two pattern "screens".
 
-Used by tests and screenshots, and by the app until `app.core.media` provides real devices.
+Used by tests, screenshots and demos only, when asked for out loud (`podium --synthetic-devices`
+or PODIUM_SYNTHETIC_DEVICES=1): others would otherwise receive a test pattern and a tone in place
+of the user. Without real devices the app joins receive-only (`ReceiveOnlyDevices`).
 """
 
 from __future__ import annotations

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import NO_DISPLAY_EXIT, NO_DISPLAY_MESSAGE, Options, has_display, parse_args
+from app.cli import (
+    NO_DISPLAY_EXIT,
+    NO_DISPLAY_MESSAGE,
+    SYNTHETIC_DEVICES_ENV,
+    Options,
+    has_display,
+    parse_args,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -18,6 +25,13 @@ def test_options_are_parsed_and_the_server_url_checked() -> None:
     assert parse_args([]) == Options()
     options = parse_args(["--data-dir", "d", "--config-dir", "c", "--server", "https://x.org/"])
     assert options == Options(data_dir="d", config_dir="c", server="https://x.org")
+
+
+def test_synthetic_devices_only_when_asked_for_out_loud() -> None:
+    assert parse_args([], {}).synthetic_devices is False
+    assert parse_args([], {SYNTHETIC_DEVICES_ENV: "0"}).synthetic_devices is False
+    assert parse_args(["--synthetic-devices"]).synthetic_devices is True
+    assert parse_args([], {SYNTHETIC_DEVICES_ENV: "1"}).synthetic_devices is True
 
 
 def test_a_bad_server_url_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
