@@ -157,7 +157,9 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
         app[MEETINGS] = MeetingService(meeting_store, clock)
         engine = SfuEngine()
         rooms = RoomRegistry(meeting_store, engine, clock)
-        app[SIGNALING] = Services(accounts=app[ACCOUNTS], meetings=app[MEETINGS], rooms=rooms)
+        app[SIGNALING] = Services(
+            accounts=app[ACCOUNTS], meetings=app[MEETINGS], rooms=rooms, live=live, clock=clock
+        )
         sweeper = asyncio.create_task(live.sweep_periodically())
         yield
         sweeper.cancel()

@@ -31,7 +31,13 @@ def _same_origin(request: web.Request) -> bool:
 async def signaling(request: web.Request) -> web.StreamResponse:
     if not _same_origin(request):
         raise ApiError(403, "forbidden_origin", "this origin may not open a signaling connection")
-    ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=MAX_FRAME_BYTES)
+    # No permessage-deflate: the connection writes its own uncompressed frames (outgoing.py).
+    ws = web.WebSocketResponse(
+        heartbeat=HEARTBEAT_SECONDS, max_msg_size=MAX_FRAME_BYTES, compress=False
+    )
     await ws.prepare(request)
-    await SignalingConnection(ws, request.app[SIGNALING]).run()
+    transport = request.transport
+    if transport is None:  # the client went away during the upgrade
+        return ws
+    await SignalingConnection(ws, transport, request.app[SIGNALING]).run()
     return ws

@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Protocol
 
-from protocol.codec import Message
+from protocol.codec import Message, encode
 from protocol.meeting_types import Participant, Role
 from protocol.server_messages import DownstreamOffer
 
 
+class Farewell(Enum):
+    """Why a room lets go of a participant's connection."""
+
+    REPLACED = "replaced by a newer connection"
+    REMOVED = "removed from the meeting"
+    MEETING_ENDED = "the meeting has ended"
+
+
 class Outbox(Protocol):
-    """Where a room puts messages for one connected participant (the connection's queue)."""
+    """Where a room puts messages for one connected participant; never blocks."""
 
-    def deliver(self, message: Message) -> None: ...
+    def deliver(self, data: bytes) -> None:
+        """One encoded message; a broadcast hands every recipient the same bytes."""
+        ...
 
-    def close(self, reason: str) -> None: ...
+    def close(self, farewell: Farewell) -> None: ...
+
+
+def encoded(message: Message) -> bytes:
+    """A message as it goes on the wire (UTF-8 JSON), encoded once however many receive it."""
+    return encode(message).encode()
 
 
 @dataclass
@@ -53,4 +69,8 @@ class Member:
 
     def send(self, message: Message) -> None:
         if self.outbox is not None:
-            self.outbox.deliver(message)
+            self.outbox.deliver(encoded(message))
+
+    def deliver(self, data: bytes) -> None:
+        if self.outbox is not None:
+            self.outbox.deliver(data)

@@ -21,7 +21,7 @@ from protocol.server_messages import (
     ParticipantUpdated,
     Removed,
 )
-from server.rooms.member import Member, Outbox
+from server.rooms.member import Farewell, Member, Outbox, encoded
 from server.sfu.engine import MediaEngine
 from server.store.meetings import ChatRecord, MeetingRecord, MeetingStore
 
@@ -124,7 +124,7 @@ class Room:
         for member in self._members.values():
             if secrets.compare_digest(member.resume_token, token) and member.user_id == user_id:
                 if member.outbox is not None and member.outbox is not outbox:
-                    member.outbox.close("replaced by a newer connection")
+                    member.outbox.close(Farewell.REPLACED)
                 member.outbox = outbox
                 member.away_since = None
                 timer = self._expiry.pop(member.id, None)
@@ -203,9 +203,10 @@ class Room:
         if recipient is None:
             self._broadcast(Chat(message))
         else:
-            recipient.send(Chat(message))
+            data = encoded(Chat(message))
+            recipient.deliver(data)
             if recipient is not member:
-                member.send(Chat(message))
+                member.deliver(data)
         await self._store.add_chat(self.id, record, CHAT_KEPT)
         return message
 
@@ -267,7 +268,7 @@ class Room:
             self._banned_users.add(target.user_id)
             target.send(Removed(reason="removed by a host"))
             if target.outbox is not None:
-                target.outbox.close("removed")
+                target.outbox.close(Farewell.REMOVED)
             await self.leave(target, "removed")
         else:
             raise RoomError("invalid_action", f"unknown action {action!r}")
@@ -278,7 +279,7 @@ class Room:
         for member in list(self._members.values()):
             member.send(Removed(reason="the meeting has ended"))
             if member.outbox is not None:
-                member.outbox.close("meeting ended")
+                member.outbox.close(Farewell.MEETING_ENDED)
             await self.leave(member, "meeting ended")
 
     async def close(self) -> None:
@@ -293,9 +294,10 @@ class Room:
         self._broadcast(ParticipantUpdated(member.public()))
 
     def _broadcast(self, message: Message, exclude: Member | None = None) -> None:
+        data = encoded(message)  # once, not once per member: the cost of a big meeting's chat
         for member in self._members.values():
             if member is not exclude:
-                member.send(message)
+                member.deliver(data)
 
 
 def _chat_message(record: ChatRecord) -> ChatMessage:

@@ -1,8 +1,9 @@
-"""One signaling connection: a loop over a queue of typed actions, the only code that writes it.
+"""One signaling connection: a loop over a queue of typed actions, the only code that changes it.
 
-The socket reader turns frames into `Incoming` actions; the room delivers `Send` and `Close`
-actions. Everything this connection does happens in `run`, one action at a time, so its state
-needs no locks and messages leave in the order they were queued.
+The socket reader turns frames into actions; rooms and the account services end it through
+`close` and `end_session`, which take effect at once (nothing queued is handled after them) and
+are carried out by the loop. Messages out go through `OutgoingFrames`, in the order they are
+given, without waiting: a broadcast never waits for any one reader.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiohttp import WSMsgType, web
@@ -26,22 +28,34 @@ from protocol.client_messages import (
     RaiseHand,
     SetMedia,
 )
-from protocol.codec import Codec, Message, ProtocolError, encode
+from protocol.codec import Codec, Message, ProtocolError
 from protocol.meeting_types import MAX_CHAT_BODY
 from protocol.server_messages import Error, Joined, Ok, PublishAnswer, Welcome
 from protocol.version import PROTOCOL_VERSION
 from server.accounts.service import AccountService, Caller
+from server.accounts.session_end import SessionEnd
+from server.domain_errors import DomainError
 from server.errors import ApiError
 from server.meetings.service import MeetingService
-from server.rooms.member import Member
+from server.rooms.member import Farewell, Member, encoded
 from server.rooms.registry import RoomRegistry
 from server.rooms.room import Room, RoomError
 from server.sfu.engine import MediaError
+from server.signaling.closing import (
+    FAREWELL_CLOSINGS,
+    NORMAL,
+    SESSION_CLOSINGS,
+    TOO_SLOW,
+    Closing,
+)
+from server.signaling.live import LiveConnections
+from server.signaling.outgoing import OutgoingFrames
 
 log = logging.getLogger(__name__)
 
-QUEUE_LIMIT = 1024
 HELLO_TIMEOUT = 10.0
+INCOMING_LIMIT = 64  # requests read ahead of the one being handled; the reader waits beyond
+CLOSE_SECONDS = 10.0  # for the peer to answer our close frame, then the socket is cut
 CODEC = Codec(CLIENT_MESSAGES)
 
 
@@ -51,13 +65,13 @@ class Incoming:
 
 
 @dataclass(frozen=True)
-class Send:
-    message: Message
+class BinaryFrame:
+    pass
 
 
 @dataclass(frozen=True)
-class Close:
-    reason: str
+class Ending:
+    closing: Closing
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,7 @@ class SocketClosed:
     pass
 
 
-Action = Incoming | Send | Close | SocketClosed
+Action = Incoming | BinaryFrame | Ending | SocketClosed
 
 
 @dataclass(frozen=True)
@@ -73,91 +87,129 @@ class Services:
     accounts: AccountService
     meetings: MeetingService
     rooms: RoomRegistry
+    live: LiveConnections
+    clock: Callable[[], float]
 
 
 class SignalingConnection:
-    def __init__(self, ws: web.WebSocketResponse, services: Services):
+    def __init__(
+        self, ws: web.WebSocketResponse, transport: asyncio.WriteTransport, services: Services
+    ):
         self._ws = ws
+        self._transport = transport
         self._services = services
-        self._queue: asyncio.Queue[Action] = asyncio.Queue(QUEUE_LIMIT)
+        self._out = OutgoingFrames(transport, lambda: ws.closed, self._too_slow)
+        self._actions: asyncio.Queue[Action] = asyncio.Queue()
+        self._reading = asyncio.Semaphore(INCOMING_LIMIT)
+        self._ending: Closing | None = None
         self._caller: Caller | None = None
+        self._used_at: float | None = None
         self._name = ""
         self._room: Room | None = None
         self._member: Member | None = None
-        self._closing = False
 
-    # The room's side: called from other connections' handlers, never blocks.
+    # Outbox: the room's side, called from other connections' handlers; never blocks.
 
-    def deliver(self, message: Message) -> None:
-        self._put(Send(message))
+    def deliver(self, data: bytes) -> None:
+        self._out.put(data)
 
-    def close(self, reason: str) -> None:
-        self._put(Close(reason))
+    def close(self, farewell: Farewell) -> None:
+        # The room has said its last word (`removed`); the reply to a request being handled
+        # (the host's own `end_meeting`) still goes out.
+        self._end(FAREWELL_CLOSINGS[farewell], silence=False)
 
-    def _put(self, action: Action) -> None:
-        try:
-            self._queue.put_nowait(action)
-        except asyncio.QueueFull:
-            # A client that does not read its socket must not hold the room's memory hostage.
-            if not self._closing:
-                self._closing = True
-                log.warning("dropping a signaling connection whose queue is full")
-                asyncio.get_running_loop().create_task(self._ws.close())
+    # LiveSocket: the account services' side.
+
+    @property
+    def last_used_at(self) -> float | None:
+        return self._used_at
+
+    def end_session(self, why: SessionEnd) -> None:
+        self._end(SESSION_CLOSINGS[why], silence=True)
+
+    def _too_slow(self) -> None:
+        log.warning("dropping a signaling connection that does not read its messages")
+        self._end(TOO_SLOW, silence=True)
+
+    def _end(self, closing: Closing, silence: bool) -> None:
+        """Stop handling requests now; with `silence`, send nothing more either."""
+        if self._ending is not None:
+            return
+        self._ending = closing
+        if silence:
+            self._out.close()  # what was queued before the end still goes out
+        self._actions.put_nowait(Ending(closing))
 
     # The loop
 
     async def run(self) -> None:
         reader = asyncio.create_task(self._read())
         try:
-            while True:
-                action = await self._queue.get()
-                if isinstance(action, Incoming):
-                    await self._handle_text(action.text)
-                elif isinstance(action, Send):
-                    await self._send(action.message)
-                elif isinstance(action, Close):
-                    await self._ws.close()
+            while self._ending is None:
+                action = await self._actions.get()
+                if self._ending is not None:
                     break
+                if isinstance(action, Incoming):
+                    self._reading.release()
+                    await self._handle_text(action.text)
+                elif isinstance(action, BinaryFrame):
+                    self._reading.release()
+                    self._send(Error(code="invalid_message", message="messages are JSON text"))
                 else:
                     break
         finally:
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await reader
-            if self._room is not None and self._member is not None:
-                self._room.detach(self._member, self)
-            if not self._ws.closed:
-                await self._ws.close()
+            await self._finish()
+
+    async def _finish(self) -> None:
+        self._services.live.discard(self)
+        closing = self._ending or NORMAL
+        room, member = self._room, self._member
+        if room is not None and member is not None:
+            if closing.leave is not None:
+                await room.leave(member, closing.leave)
+            else:
+                room.detach(member, self)
+        self._out.close()
+        try:
+            async with asyncio.timeout(CLOSE_SECONDS):
+                await self._ws.close(code=closing.code, message=closing.reason.encode())
+        except TimeoutError:
+            # A peer that reads nothing never answers the close frame, nor lets it drain.
+            self._transport.abort()
 
     async def _read(self) -> None:
         try:
             async with asyncio.timeout(HELLO_TIMEOUT) as deadline:
                 first = await self._ws.receive()
                 deadline.reschedule(None)
-            await self._accept_frame(first)
-            async for frame in self._ws:
-                await self._accept_frame(frame)
+            if await self._accept_frame(first):
+                async for frame in self._ws:
+                    if not await self._accept_frame(frame):
+                        break
         except TimeoutError:
-            await self._queue.put(Send(Error(code="timeout", message="no hello received")))
+            self._send(Error(code="timeout", message="no hello received"))
         finally:
-            await self._queue.put(SocketClosed())
+            self._actions.put_nowait(SocketClosed())
 
-    async def _accept_frame(self, frame: object) -> None:
+    async def _accept_frame(self, frame: object) -> bool:
+        """Queue what the frame asks; False once the socket is closing."""
         kind = getattr(frame, "type", None)
         data = getattr(frame, "data", None)
         if kind == WSMsgType.TEXT and isinstance(data, str):
-            await self._queue.put(Incoming(data))
+            await self._reading.acquire()
+            self._actions.put_nowait(Incoming(data))
         elif kind == WSMsgType.BINARY:
-            await self._queue.put(
-                Send(Error(code="invalid_message", message="messages are JSON text frames"))
-            )
+            await self._reading.acquire()
+            self._actions.put_nowait(BinaryFrame())
         elif kind in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
-            raise asyncio.CancelledError
+            return False
+        return True
 
-    async def _send(self, message: Message) -> None:
-        if not self._ws.closed:
-            with contextlib.suppress(ConnectionError, RuntimeError):
-                await self._ws.send_str(encode(message))
+    def _send(self, message: Message) -> None:
+        self._out.put(encoded(message))
 
     # Requests
 
@@ -165,16 +217,14 @@ class SignalingConnection:
         try:
             message = CODEC.decode(text)
         except ProtocolError as exc:
-            await self._send(Error(code=exc.code, message=exc.message, id=exc.request_id))
+            self._send(Error(code=exc.code, message=exc.message, id=exc.request_id))
             return
+        if self._caller is not None:
+            self._used_at = self._services.clock()
         request_id = getattr(message, "id", None)
         try:
             reply = await self._dispatch(message)
-        except ProtocolError as exc:
-            reply = Error(code=exc.code, message=exc.message, id=request_id)
-        except RoomError as exc:
-            reply = Error(code=exc.code, message=exc.message, id=request_id)
-        except ApiError as exc:
+        except (ProtocolError, RoomError, ApiError, DomainError) as exc:
             reply = Error(code=exc.code, message=exc.message, id=request_id)
         except MediaError as exc:
             reply = Error(code="media_error", message=str(exc), id=request_id)
@@ -182,7 +232,7 @@ class SignalingConnection:
             log.exception("signaling request %s failed", type(message).__name__)
             reply = Error(code="internal_error", message="internal server error", id=request_id)
         if reply is not None:
-            await self._send(reply)
+            self._send(reply)
 
     async def _dispatch(self, message: Message) -> Message | None:
         if isinstance(message, Hello):
@@ -227,12 +277,16 @@ class SignalingConnection:
         caller = await self._services.accounts.authenticate(hello.token[:256])
         if caller is None:
             raise ProtocolError("unauthorized", "the session token is not valid")
-        user = await self._services.accounts.profile(caller)
+        # Registered before anything else can run: a session ended from here on closes this
+        # connection. (An end between the check and now is caught by the periodic sweep.)
+        self._services.live.add(self, caller)
         self._caller = caller
+        self._used_at = self._services.clock()
+        user = await self._services.accounts.profile(caller)
         self._name = f"{user.profile['first_name']} {user.profile['last_name']}".strip()
         return Welcome(id=hello.id, version=PROTOCOL_VERSION, user_id=user.id, name=self._name)
 
-    async def _join(self, join: Join) -> Message:
+    async def _join(self, join: Join) -> Message | None:
         assert self._caller is not None
         if self._member is not None:
             raise ProtocolError("already_joined", "leave the current meeting first")
@@ -253,6 +307,8 @@ class SignalingConnection:
             resume=member.resume_token,
         )
         if member.pending_offer is not None:
-            # Queued behind the reply, so the client knows the meeting before the offer.
-            self.deliver(member.pending_offer)
+            # Sent right after the reply, so the client knows the meeting before the offer.
+            self._send(reply)
+            self._send(member.pending_offer)
+            return None
         return reply

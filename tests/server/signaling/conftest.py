@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 from typing import Any
@@ -59,13 +60,57 @@ class Peer:
                 return message
             self.inbox.append(message)
 
-    async def nothing_more(self, cls: type[Message], within: float = 0.5) -> bool:
-        """True when no message of type `cls` arrives within `within` seconds."""
-        try:
-            await self.next_of(cls, within)
-        except (TimeoutError, AssertionError):
-            return True
-        return False
+    async def nothing_more(self, cls: type[Message]) -> bool:
+        """True when no message of type `cls` is waiting for this peer, in the inbox or on its way.
+
+        The server sends each connection's messages in order, so whatever was sent to this peer
+        before it answers a request arrives before that answer: the request is a barrier. A peer
+        the server is closing gets no answer; its close frame is the barrier then.
+        """
+        if any(isinstance(message, cls) for message in self.inbox):
+            return False
+        barrier = self.next_id()
+        # An unknown type is refused with an error carrying our id, whatever the peer's state.
+        with contextlib.suppress(ConnectionError):
+            await self.send_raw(encode_dict({"type": "barrier", "id": barrier}))
+        while True:
+            frame = await self.ws.receive(timeout=5.0)
+            if frame.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                return True
+            assert frame.type == aiohttp.WSMsgType.TEXT, frame
+            message = CODEC.decode(frame.data)
+            if getattr(message, "id", None) == barrier:
+                return True
+            if isinstance(message, cls):
+                return False
+            self.inbox.append(message)
+
+    async def answers(self) -> bool:
+        """True when the server still answers this peer (an error for an unknown type)."""
+        barrier = self.next_id()
+        with contextlib.suppress(ConnectionError):
+            await self.send_raw(encode_dict({"type": "barrier", "id": barrier}))
+        while True:
+            frame = await self.ws.receive(timeout=5.0)
+            if frame.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                return False
+            assert frame.type == aiohttp.WSMsgType.TEXT, frame
+            message = CODEC.decode(frame.data)
+            if getattr(message, "id", None) == barrier:
+                return True
+            self.inbox.append(message)
+
+    async def closed(self, within: float = 5.0) -> tuple[int | None, str]:
+        """The code and reason the server closed this socket with; what came first is kept."""
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            frame = await self.ws.receive(timeout=deadline - asyncio.get_running_loop().time())
+            if frame.type == aiohttp.WSMsgType.CLOSE:
+                return frame.data, frame.extra or ""
+            if frame.type == aiohttp.WSMsgType.CLOSED:
+                return self.ws.close_code, ""
+            assert frame.type == aiohttp.WSMsgType.TEXT, frame
+            self.inbox.append(CODEC.decode(frame.data))
 
 
 def encode_dict(data: dict[str, Any]) -> str:
