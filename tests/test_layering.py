@@ -13,9 +13,9 @@ What each rule checks, as far as reading the source can tell:
 - No module-level mutable state, no singletons: a module-level list/dict/set is allowed only as
   an UPPER_CASE lookup table that nothing in the module changes (no item assignment, no
   append/update/...); a module-level call only of a factory known to give a constant (loggers,
-  AppKeys, frozensets, compiled patterns, frozen dataclasses, Qt value types, ...); and no
-  function rebinds module state with `global`. Mutation from another module, or of a class
-  attribute, is beyond what this test reads: reviews catch those.
+  AppKeys, frozensets, compiled patterns, the project's frozen dataclasses, Qt value types, ...);
+  and no function rebinds module state with `global`. Mutation from another module, or of a
+  class attribute, is beyond what this test reads: reviews catch those.
 Files that break a rule on purpose are listed in ALLOWED with the reason, to be removed.
 """
 
@@ -112,12 +112,9 @@ CONSTANT_FACTORIES = frozenset(
         "Path",
         "QColor",
         "QSize",
-        # Frozen dataclasses and immutable objects of the project:
-        "AdminCommand",
-        "Codec",
-        "HostActionItem",
-        "ProfileSettings",
-        "Failed",
+        # Project objects that hold no changing state (frozen dataclasses are found by reading):
+        "Codec",  # a message-type table, fixed when built
+        "Failed",  # a sentinel with no attributes
     }
 )
 # Methods that give a str, bytes or Path, whatever they are called on.
@@ -337,8 +334,36 @@ def _mutated_names(tree: ast.Module) -> set[str]:
     return names
 
 
+@cache
+def _frozen_dataclasses() -> frozenset[str]:
+    """Names of the project's classes declared @dataclass(frozen=True)."""
+    return frozenset(
+        node.name
+        for package in PACKAGES
+        for path in _python_files(package)
+        for node in ast.walk(_tree(path))
+        if isinstance(node, ast.ClassDef) and any(map(_is_frozen_dataclass, node.decorator_list))
+    )
+
+
+def _is_frozen_dataclass(decorator: ast.expr) -> bool:
+    return (
+        isinstance(decorator, ast.Call)
+        and _call_name(decorator) in ("dataclass", "dataclasses.dataclass")
+        and any(
+            k.arg == "frozen" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in decorator.keywords
+        )
+    )
+
+
 def _gives_a_constant(node: ast.Call) -> bool:
-    return _call_name(node) in CONSTANT_FACTORIES or _method(node) in CONSTANT_METHODS
+    name = _call_name(node)
+    return (
+        name in CONSTANT_FACTORIES
+        or name in _frozen_dataclasses()
+        or _method(node) in CONSTANT_METHODS
+    )
 
 
 def state_violations(tree: ast.Module) -> list[str]:
