@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from server.errors import ApiError, validation_failed
+from server.domain_errors import Gone, NotFound, Unavailable, invalid_fields
 from server.store.errors import ConflictError
 from server.store.meetings import MeetingRecord, MeetingStore
 from server.text_rules import TextKind, text_problem
@@ -48,7 +48,7 @@ class MeetingService:
         elif problem := text_problem(subject.strip(), TextKind.NAME):
             unknown["subject"] = problem
         if unknown:
-            raise validation_failed(unknown)
+            raise invalid_fields(unknown)
         assert isinstance(subject, str)
         for _ in range(5):
             try:
@@ -61,15 +61,15 @@ class MeetingService:
                 )
             except ConflictError:
                 continue  # a join-code collision: vanishingly rare, try another
-        raise ApiError(503, "busy", "could not allocate a join code; try again")
+        raise Unavailable("could not allocate a join code; try again", "busy")
 
     async def find_joinable(self, join_code: str) -> MeetingRecord:
         meeting = await self._store.by_join_code(normalise_join_code(join_code))
         # Unknown and ended look different on purpose only after the code is known to be right.
         if meeting is None:
-            raise ApiError(404, "no_such_meeting", "no meeting has this join code")
+            raise NotFound("no meeting has this join code", "no_such_meeting")
         if meeting.ended_at is not None:
-            raise ApiError(410, "meeting_ended", "this meeting has ended")
+            raise Gone("this meeting has ended", "meeting_ended")
         return meeting
 
     async def hosted_by(self, user_id: int) -> list[MeetingRecord]:
