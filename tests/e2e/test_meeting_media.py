@@ -53,6 +53,12 @@ async def eventually(check, within: float = 10.0) -> None:  # type: ignore[no-un
         await asyncio.sleep(0.05)
 
 
+async def frames_pass(seen: Counter[tuple[str, str]], stream: tuple[str, str], count: int) -> None:
+    """Wait until `count` more frames of `stream`, still flowing, have arrived."""
+    start = seen[stream]
+    await eventually(lambda: seen[stream] >= start + count, within=30.0)
+
+
 @pytest.fixture
 async def server_url(tmp_path: Path) -> AsyncIterator[str]:
     with live_server(tmp_path) as url:
@@ -86,9 +92,10 @@ async def test_host_stops_camera_asks_mute_and_speaker_is_shown(server_url: str)
         # The host stops Ben's camera: the SFU stops forwarding it to everyone.
         await host.host_action("stop_camera", b)
         await eventually(lambda: not cyd.state.participants[b].camera)
-        await asyncio.sleep(1.0)  # frames already in flight may still land
+        # Ben's microphone keeps flowing: its frames, not the wall clock, say time has passed.
+        await frames_pass(seen, (b, "microphone"), 25)  # frames in flight may still land
         before = seen[(b, "camera")]
-        await asyncio.sleep(1.5)
+        await frames_pass(seen, (b, "microphone"), 75)
         assert seen[(b, "camera")] - before <= 2
 
         # Ben turns it on again himself, and it flows again.
@@ -101,9 +108,9 @@ async def test_host_stops_camera_asks_mute_and_speaker_is_shown(server_url: str)
         await host.host_action("ask_mute", b)
         await eventually(lambda: not cyd.state.participants[b].mic)
         assert not ben.sending("microphone")
-        await asyncio.sleep(1.0)
+        await frames_pass(seen, (b, "camera"), 15)  # now his camera is the clock
         before = seen[(b, "microphone")]
-        await asyncio.sleep(1.5)
+        await frames_pass(seen, (b, "camera"), 40)
         assert seen[(b, "microphone")] - before <= 2
 
         # An attendee cannot stop someone else's media.

@@ -28,12 +28,18 @@ class Frames(MediaStreamTrack):
         return frame
 
 
+async def loop_turns(turns: int = 5) -> None:
+    """Let every ready task run until it waits: a pending recv() that can finish would."""
+    for _ in range(turns):
+        await asyncio.sleep(0)
+
+
 async def test_waits_for_a_device_and_restamps_across_devices() -> None:
     seen: list[av.VideoFrame] = []
     source = LocalSource("video", tap=seen.append)
     pending = asyncio.ensure_future(source.recv())
-    await asyncio.sleep(0.01)
-    assert not pending.done()  # no device: nothing is sent
+    await loop_turns()
+    assert not pending.done()  # no device: nothing is sent, recv() waits for one
     first = Frames()
     source.set_device(first)
     frame = await asyncio.wait_for(pending, 1)
@@ -61,7 +67,7 @@ async def test_a_device_that_ends_by_itself_is_waited_out() -> None:
     device.stop()
     device.recv = _ended  # type: ignore[method-assign]
     pending = asyncio.ensure_future(source.recv())
-    await asyncio.sleep(0.02)
+    await loop_turns()
     assert not pending.done() and source.device is None
     source.set_device(TestPatternTrack(32, 32, fps=100))
     await asyncio.wait_for(pending, 1)

@@ -73,6 +73,12 @@ async def test_a_4k_screen_is_scaled_to_1080p(xvfb: XvfbStarter) -> None:
     assert (first.width, first.height) == (1920, 1080)
 
 
+async def loop_turns() -> None:
+    """Let a just-started read run up to where it waits (a few turns of the loop, no timer)."""
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
 async def test_capture_pauses_when_nobody_reads_and_resumes(xvfb: XvfbStarter) -> None:
     xvfb(640, 480)
     monitor = MediaDevices().monitors()[0]
@@ -82,7 +88,14 @@ async def test_capture_pauses_when_nobody_reads_and_resumes(xvfb: XvfbStarter) -
         assert track.capturing
         await eventually(lambda: not track.capturing)  # the gate is closed: the display is let go
         captured = track.frames_captured
-        await asyncio.sleep(0.2)
+        # Another capture of the same display is the clock: while it takes frames, the idle
+        # track takes none.
+        clock = ScreenTrack(monitor, fps=30)
+        try:
+            for _ in range(6):
+                await clock.recv()
+        finally:
+            clock.stop()
         assert track.frames_captured == captured
         again = await track.recv()
         assert (again.width, again.height) == (640, 480)
@@ -110,7 +123,7 @@ async def test_stopping_wakes_a_pending_read_then_ends_the_track(xvfb: XvfbStart
     track = MediaDevices().open_screen(1, fps=1)
     await track.recv()
     pending = asyncio.ensure_future(track.recv())  # the next frame is a second away
-    await asyncio.sleep(0.05)
+    await loop_turns()
     track.stop()
     last = await asyncio.wait_for(pending, 5)
     assert (last.width, last.height) == (640, 480)
@@ -123,7 +136,7 @@ async def test_a_gated_share_switches_source_without_hanging(xvfb: XvfbStarter) 
     gate = GatedTrack(MediaDevices().open_screen(1, fps=1))
     await gate.recv()
     pending = asyncio.ensure_future(gate.recv())
-    await asyncio.sleep(0.05)
+    await loop_turns()
     gate.replace_source(TestPatternTrack(320, 240, fps=30))
     await asyncio.wait_for(pending, 5)
     switched = await gate.recv()
