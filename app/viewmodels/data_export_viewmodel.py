@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
-from app.core.api_client import ApiError
+from app.core.api import ApiError
 from app.core.downloads import SaveError
 from app.viewmodels.form_viewmodel import FormViewModel
 from app.viewmodels.time_text import wait_text
