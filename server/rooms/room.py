@@ -170,11 +170,16 @@ class Room:
         await self._engine.answer_downstream(self.id, member.id, sdp)
 
     def set_media(self, member: Member, mic: bool, camera: bool, screen: bool) -> None:
-        for source, on in (("camera", camera), ("screen", screen), ("microphone", mic)):
+        switches: tuple[tuple[Source, bool], ...] = (
+            ("camera", camera),
+            ("screen", screen),
+            ("microphone", mic),
+        )
+        for source, on in switches:
             if on and source in member.forwarding_blocked:
                 # Turning a source back on is the participant's own choice to make.
                 member.forwarding_blocked.discard(source)
-                self._engine.set_forwarding(self.id, member.id, source, True)  # type: ignore[arg-type]
+                self._engine.set_forwarding(self.id, member.id, source, True)
         member.mic, member.camera, member.screen = mic, camera, screen
         self._updated(member)
 

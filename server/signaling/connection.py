@@ -265,6 +265,7 @@ class SignalingConnection:
             await room.chat(member, message.body, message.to)
         elif isinstance(message, HostAction):
             await room.host_action(member, message.action, message.target, message.role)
+        # Every request type dispatched above has an id; the Message base class declares none.
         return Ok(id=message.id)  # type: ignore[attr-defined]
 
     async def _hello(self, hello: Hello) -> Message:
