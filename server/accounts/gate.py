@@ -2,22 +2,33 @@
 
 argon2 is made to be slow, so a flood of wrong passwords could keep every hashing thread busy
 and leave a real user queueing behind it. Each address may have only `per_address` checks in
-progress (more are refused at once); checks from addresses that failed recently ("suspect") may
-use at most `suspect_slots` of the `concurrency` threads and wait in a short queue (more are
-refused at once), so a check from an address in good standing always finds a thread soon.
+progress (more are refused at once). Checks are served by standing: an address whose password
+was right recently (TRUSTED) first, then addresses with no recent history (UNKNOWN), then those
+that failed recently (SUSPECT). The untrusted together may use at most `concurrency - 1`
+threads and wait in short queues (more are refused at once), so a trusted check finds a thread
+free however large the flood.
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
 PER_ADDRESS = 2
-SUSPECT_QUEUE = 8
+QUEUE_LIMITS = {"unknown": 32, "suspect": 8}
 # What a refused client is told to wait, in seconds: a slot frees within one argon2 run.
 BUSY_RETRY_AFTER = 1
+
+
+class Standing(enum.IntEnum):
+    """An address's standing; lower is served first."""
+
+    TRUSTED = 0
+    UNKNOWN = 1
+    SUSPECT = 2
 
 
 class GateBusy(Exception):
@@ -29,17 +40,21 @@ class VerificationGate:
         self,
         concurrency: int,
         per_address: int = PER_ADDRESS,
-        suspect_slots: int | None = None,
-        suspect_queue: int = SUSPECT_QUEUE,
+        queue_limits: dict[str, int] | None = None,
     ):
         self._concurrency = max(1, concurrency)
+        self._untrusted_slots = max(1, self._concurrency - 1)
         self._per_address = per_address
-        self._suspect_slots = suspect_slots or max(1, self._concurrency - 1)
-        self._suspect_queue = suspect_queue
+        limits = {**QUEUE_LIMITS, **(queue_limits or {})}
+        self._queue_limit = {
+            Standing.TRUSTED: None,  # bounded by the per-address limit instead
+            Standing.UNKNOWN: limits["unknown"],
+            Standing.SUSPECT: limits["suspect"],
+        }
         self._by_address: dict[str, int] = {}
         self._running = 0
-        self._suspects_running = 0
-        self._waiting: dict[bool, deque[asyncio.Future[None]]] = {False: deque(), True: deque()}
+        self._untrusted_running = 0
+        self._waiting: dict[Standing, deque[asyncio.Future[None]]] = {s: deque() for s in Standing}
 
     @contextmanager
     def from_address(self, address: str | None) -> Iterator[None]:
@@ -60,13 +75,16 @@ class VerificationGate:
                 del self._by_address[address]
 
     @asynccontextmanager
-    async def slot(self, suspect: bool) -> AsyncIterator[None]:
-        """Hold one hashing thread's worth of budget; suspects wait behind everyone else."""
-        queue = self._waiting[suspect]
-        if not queue and self._may_start(suspect):
-            self._start(suspect)
+    async def slot(self, standing: Standing) -> AsyncIterator[None]:
+        """Hold one hashing thread's worth of budget, served in order of standing."""
+        if self._may_start(standing) and not any(
+            self._waiting[s] for s in Standing if s <= standing
+        ):
+            self._start(standing)
         else:
-            if suspect and len(queue) >= self._suspect_queue:
+            queue = self._waiting[standing]
+            limit = self._queue_limit[standing]
+            if limit is not None and len(queue) >= limit:
                 raise GateBusy
             waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             queue.append(waiter)
@@ -74,37 +92,37 @@ class VerificationGate:
                 await waiter
             except asyncio.CancelledError:
                 if waiter.done() and not waiter.cancelled():
-                    self._finish(suspect)  # granted just as it was cancelled
+                    self._finish(standing)  # granted just as it was cancelled
                 elif waiter in queue:
                     queue.remove(waiter)
                 raise
         try:
             yield
         finally:
-            self._finish(suspect)
+            self._finish(standing)
 
-    def _may_start(self, suspect: bool) -> bool:
+    def _may_start(self, standing: Standing) -> bool:
         if self._running >= self._concurrency:
             return False
-        return not suspect or self._suspects_running < self._suspect_slots
+        return standing is Standing.TRUSTED or self._untrusted_running < self._untrusted_slots
 
-    def _start(self, suspect: bool) -> None:
+    def _start(self, standing: Standing) -> None:
         self._running += 1
-        if suspect:
-            self._suspects_running += 1
+        if standing is not Standing.TRUSTED:
+            self._untrusted_running += 1
 
-    def _finish(self, suspect: bool) -> None:
+    def _finish(self, standing: Standing) -> None:
         self._running -= 1
-        if suspect:
-            self._suspects_running -= 1
+        if standing is not Standing.TRUSTED:
+            self._untrusted_running -= 1
         self._wake()
 
     def _wake(self) -> None:
-        for suspect in (False, True):
-            queue = self._waiting[suspect]
-            while queue and self._may_start(suspect):
+        for standing in Standing:
+            queue = self._waiting[standing]
+            while queue and self._may_start(standing):
                 waiter = queue.popleft()
                 if waiter.done():
                     continue
-                self._start(suspect)
+                self._start(standing)
                 waiter.set_result(None)

@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from server.accounts.fields import FieldPolicy
-from server.accounts.gate import BUSY_RETRY_AFTER, GateBusy, VerificationGate
+from server.accounts.gate import VerificationGate
+from server.accounts.password_check import PasswordCheck
 from server.accounts.passwords import PasswordHashing, PasswordRules
 from server.accounts.session_end import SessionEnd, SessionEnds
-from server.accounts.throttle import PasswordThrottle, TooManyAttempts, address_key
+from server.accounts.throttle import PasswordThrottle
 from server.errors import ApiError, validation_failed
 from server.settings import Settings
 from server.store.accounts import AccountStore, SessionCheck, SessionRecord, UserRecord
@@ -68,8 +69,7 @@ class AccountService:
         self._policy = policy
         self._rules = rules
         self._hashing = hashing
-        self._throttle = throttle
-        self._gate = gate
+        self._password = PasswordCheck(hashing, throttle, gate)
         self._settings = settings
         self._clock = clock
         self._session_ends = session_ends
@@ -138,46 +138,13 @@ class AccountService:
             raise validation_failed(errors)
         assert isinstance(login, str) and isinstance(password, str)
         login = login.strip()
-        # Counted per account whichever spelling (username, e-mail, any case) names it.
-        user = await self._store.user_by_login(login)
-        if not await self._password_matches(user, login, password, address) or user is None:
+        with self._password.guarded(address):
+            # Counted per account whichever spelling (username, e-mail, any case) names it.
+            user = await self._store.user_by_login(login)
+            matched = await self._password.matches(user, login, password, address)
+        if not matched or user is None:
             raise ApiError(401, "invalid_credentials", "wrong login or password")
         return user
-
-    async def _password_matches(
-        self, user: UserRecord | None, login: str | None, password: str, address: str | None
-    ) -> bool:
-        """Whether `password` is `user`'s: every password check is throttled and gated here."""
-        try:
-            with self._gate.from_address(address_key(address)):
-                attempt = await self._throttle.begin(user.id if user else None, login, address)
-                try:
-                    async with self._gate.slot(attempt.suspect):
-                        # Verified even when no account matches, so it takes as long either way.
-                        matched = await self._hashing.verify(
-                            user.password_hash if user else None, password[:1024]
-                        )
-                except GateBusy:
-                    await self._throttle.clear(attempt)  # never checked, so no failure
-                    raise
-        except TooManyAttempts as exc:
-            raise ApiError(
-                429,
-                "too_many_attempts",
-                "too many failed password attempts; try again later",
-                headers={"Retry-After": str(exc.retry_after)},
-            ) from None
-        except GateBusy:
-            raise ApiError(
-                429,
-                "too_many_attempts",
-                "too many password checks at once; try again in a moment",
-                headers={"Retry-After": str(BUSY_RETRY_AFTER)},
-            ) from None
-        if matched and user is not None:
-            await self._throttle.clear(attempt)
-            return True
-        return False
 
     async def authenticate(self, token: str) -> Caller | None:
         session = await self._store.touch_session(
@@ -227,7 +194,9 @@ class AccountService:
         if not isinstance(password, str) or not password:
             raise validation_failed({"password": "required"})
         user = await self.profile(caller)
-        if not await self._password_matches(user, None, password, address):
+        with self._password.guarded(address):
+            matched = await self._password.matches(user, None, password, address)
+        if not matched:
             raise ApiError(403, "wrong_password", "the password is not right")
         return user
 
@@ -243,7 +212,9 @@ class AccountService:
             raise validation_failed(errors)
         assert isinstance(current, str)
         user = await self.profile(caller)
-        if not await self._password_matches(user, None, current, address):
+        with self._password.guarded(address):
+            matched = await self._password.matches(user, None, current, address)
+        if not matched:
             raise ApiError(403, "wrong_password", "the current password is not right")
         problem = self._rules.problem(new, (user.profile["email"], user.profile["username"]))
         if problem:

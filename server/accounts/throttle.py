@@ -1,33 +1,56 @@
 """The password throttle: failures per account (or unknown login) and per address, in the store.
 
 Every password check (login, cancelling a deletion, deleting the account, changing the
-password) goes through `begin` before argon2 runs. The attempt is written down as a failure
-at once and cleared if it succeeds, so concurrent guesses cannot slip past the limit, and a
-restart forgets nothing.
+password) goes through `begin` before argon2 runs. Decisions are made in memory, from the
+failures the store holds (read once, on first use, so a restart forgets nothing) and those
+written since: a failure is written before its answer goes out, a success writes nothing, and a
+flood from a blocked address costs no database work. A check in progress counts as a failure
+until it ends, so guesses sent at the same moment cannot slip past the limit.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import math
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from server.store.throttle import ThrottleStore, Who
+from server.accounts.gate import Standing
+from server.store.throttle import Failure, ThrottleStore, Who
+
+# Keys remembered at most (accounts, unknown logins, addresses); far more than a window's
+# failures at the per-address limit from any plausible number of addresses.
+MAX_KEYS = 200_000
+# Retry-After when only checks still in progress stand in the way: they end within seconds.
+IN_PROGRESS_RETRY_AFTER = 1
+# How long a right password from an address keeps that address trusted for that account.
+TRUST_SECONDS = 30 * 86400
 
 
 class TooManyAttempts(Exception):
-    """Over the limit; `retry_after` is whole seconds until one more try is allowed."""
+    """Over the limit; `retry_after` is whole seconds until one more try may be allowed."""
 
     def __init__(self, retry_after: int):
         super().__init__(f"too many failed password checks; retry after {retry_after} s")
         self.retry_after = retry_after
 
 
-@dataclass(frozen=True)
+@dataclass
+class _Record:
+    failures: deque[float] = field(default_factory=deque)
+    in_progress: int = 0
+
+
+@dataclass
 class Attempt:
-    id: int
-    suspect: bool  # the address failed before within the window
+    """One admitted password check; end it with `failed` or `done`."""
+
+    who: Who
+    keys: tuple[str, ...]
+    standing: Standing  # of the address, for this account: who is served first
+    open: bool = True
 
 
 def address_key(address: str | None) -> str | None:
@@ -50,6 +73,17 @@ def login_key(login: str) -> str:
     return login.strip().casefold()[:300]
 
 
+def _trust_key(who: Who) -> str | None:
+    if who.address_key is None or who.user_id is None:
+        return None
+    return f"{who.address_key}|{who.user_id}"
+
+
+def _keys(who: Who) -> tuple[str, ...]:
+    subject = f"user:{who.user_id}" if who.user_id is not None else f"login:{who.login_key}"
+    return (subject,) if who.address_key is None else (subject, f"address:{who.address_key}")
+
+
 class PasswordThrottle:
     """At most `max_failures` failed password checks per account and per address in `window` s."""
 
@@ -60,21 +94,118 @@ class PasswordThrottle:
         self._max = max_failures
         self._window = window
         self._clock = clock
+        self._records: dict[str, _Record] = {}
+        # "address|user id" -> when a password check for that account from there last passed.
+        # Kept in memory only: it orders checks, it refuses none.
+        self._trusted: dict[str, float] = {}
+        self._loaded = False
+        self._loading = asyncio.Lock()
+
+    def refuse_known(self, address: str | None) -> None:
+        """TooManyAttempts at once if this address is over the limit (no database work)."""
+        key = address_key(address)
+        if key is not None and self._loaded:
+            self._check(f"address:{key}", self._clock())
 
     async def begin(self, user_id: int | None, login: str | None, address: str | None) -> Attempt:
-        """Admit one password check, counted as failed until `clear`ed; or TooManyAttempts."""
+        """Admit one password check, or raise TooManyAttempts."""
+        await self._load()
         who = Who(
             user_id=user_id,
             login_key=None if user_id is not None else login_key(login or ""),
             address_key=address_key(address),
         )
+        keys = _keys(who)
         now = self._clock()
-        admission = await self._store.begin(who, now, self._window, self._max)
-        if admission.attempt_id is None:
-            assert admission.blocked_until is not None
-            raise TooManyAttempts(max(1, math.ceil(admission.blocked_until - now)))
-        return Attempt(admission.attempt_id, suspect=admission.address_failures > 0)
+        for key in keys:
+            self._check(key, now)
+        for key in keys:
+            self._records[key].in_progress += 1
+        return Attempt(who, keys, self._standing(who, keys, now))
 
-    async def clear(self, attempt: Attempt) -> None:
-        """The password was right (or never checked): the attempt is no failure."""
-        await self._store.clear(attempt.id)
+    def done(self, attempt: Attempt, *, matched: bool = False) -> None:
+        """The password was right (`matched`), or never checked: no failure."""
+        self._end(attempt)
+        trust = _trust_key(attempt.who)
+        if matched and trust is not None:
+            if len(self._trusted) >= MAX_KEYS:
+                horizon = self._clock() - TRUST_SECONDS
+                self._trusted = {k: t for k, t in self._trusted.items() if t > horizon}
+                while len(self._trusted) >= MAX_KEYS:
+                    del self._trusted[next(iter(self._trusted))]
+            self._trusted.pop(trust, None)  # re-inserted last: the oldest go first
+            self._trusted[trust] = self._clock()
+
+    def _standing(self, who: Who, keys: tuple[str, ...], now: float) -> Standing:
+        trust = _trust_key(who)
+        if trust is not None and now - self._trusted.get(trust, -math.inf) < TRUST_SECONDS:
+            return Standing.TRUSTED
+        if who.address_key is not None and self._records[keys[-1]].failures:
+            return Standing.SUSPECT
+        return Standing.UNKNOWN
+
+    async def failed(self, attempt: Attempt) -> None:
+        """The password was wrong: counted, and written to the store before the answer."""
+        if not attempt.open:
+            return
+        now = self._clock()
+        self._end(attempt)
+        for key in attempt.keys:
+            self._record(key).failures.append(now)
+        await self._store.record(Failure(attempt.who, now), now - self._window)
+
+    def _end(self, attempt: Attempt) -> None:
+        if not attempt.open:
+            return
+        attempt.open = False
+        for key in attempt.keys:
+            record = self._records.get(key)
+            if record is not None:  # None only if a flood made memory forget it
+                record.in_progress -= 1
+
+    def _check(self, key: str, now: float) -> None:
+        """Raise TooManyAttempts if `key` has no try left; make sure it has a record."""
+        record = self._record(key)
+        failures = record.failures
+        while failures and failures[0] <= now - self._window:
+            failures.popleft()
+        if len(failures) + record.in_progress < self._max:
+            return
+        if len(failures) >= self._max:
+            # When the max-th latest failure leaves the window, one more try is allowed.
+            wait = failures[len(failures) - self._max] + self._window - now
+            raise TooManyAttempts(max(1, math.ceil(wait)))
+        raise TooManyAttempts(IN_PROGRESS_RETRY_AFTER)
+
+    def _record(self, key: str) -> _Record:
+        record = self._records.get(key)
+        if record is None:
+            if len(self._records) >= MAX_KEYS:
+                self._forget_idle()
+            record = self._records[key] = _Record()
+        return record
+
+    def _forget_idle(self) -> None:
+        """Drop keys with nothing in the window; if a flood still fills memory, the oldest."""
+        horizon = self._clock() - self._window
+        self._records = {
+            key: record
+            for key, record in self._records.items()
+            if record.in_progress or (record.failures and record.failures[-1] > horizon)
+        }
+        while len(self._records) >= MAX_KEYS:
+            oldest = next(iter(self._records))
+            del self._records[oldest]
+
+    async def _load(self) -> None:
+        """Read the store's failures within the window, once (they outlive a restart)."""
+        if self._loaded:
+            return
+        async with self._loading:
+            if self._loaded:
+                return
+            now = self._clock()
+            for failure in await self._store.recent(now - self._window):
+                for key in _keys(failure.who):
+                    self._record(key).failures.append(failure.at)
+            self._loaded = True

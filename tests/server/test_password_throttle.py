@@ -13,6 +13,10 @@ import aiohttp
 import requests
 from aiohttp.test_utils import TestClient
 
+from server.accounts.gate import Standing
+from server.accounts.throttle import TRUST_SECONDS, PasswordThrottle, address_key
+from server.store.database import Database
+from server.store.throttle import ThrottleStore
 from tests.server.conftest import ALICE, Clock, bearer, login, register
 from tests.server.live_server import live_server
 
@@ -124,3 +128,31 @@ def test_the_count_survives_a_server_restart(tmp_path: Path) -> None:
         response = requests.post(f"{url}{SESSIONS}", json=right, timeout=30)
         assert response.status_code == 429
         assert int(response.headers["Retry-After"]) > 0
+
+
+async def test_standing_orders_checks_by_what_each_address_did(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "t.db", bytes(32))
+    try:
+        clock = Clock()
+        throttle = PasswordThrottle(ThrottleStore(db), 5, 900, clock)
+        first = await throttle.begin(1, None, "10.0.0.1")
+        assert first.standing is Standing.UNKNOWN
+        throttle.done(first, matched=True)
+        assert (await throttle.begin(1, None, "10.0.0.1")).standing is Standing.TRUSTED
+        # Trust is for that account from that address: not for another login from there.
+        other = await throttle.begin(None, "someone-else", "10.0.0.1")
+        assert other.standing is Standing.UNKNOWN
+        await throttle.failed(other)
+        assert (await throttle.begin(3, None, "10.0.0.1")).standing is Standing.SUSPECT
+        assert (await throttle.begin(None, "x", "2001:db8::1")).standing is Standing.UNKNOWN
+        clock.advance(TRUST_SECONDS)
+        assert (await throttle.begin(1, None, "10.0.0.1")).standing is Standing.UNKNOWN
+    finally:
+        await db.close()
+
+
+def test_ipv6_addresses_are_counted_by_their_64() -> None:
+    assert address_key("2001:db8:1:2:aaaa::1") == address_key("2001:db8:1:2:bbbb::9")
+    assert address_key("2001:db8:1:3::1") != address_key("2001:db8:1:2::1")
+    assert address_key("::ffff:192.0.2.7") == "192.0.2.7"
+    assert address_key(None) is None

@@ -1,6 +1,6 @@
--- Failed (and in-progress) password checks, for the throttle. A row names the account, or the
--- normalised login when it names none, and the client address; rows older than the throttle
--- window are deleted as checks are made, and an erased account's rows go with it.
+-- Failed password checks, for the throttle. A row names the account, or the normalised login
+-- when it names none, and the client address; rows older than the throttle window are deleted
+-- as failures are written, and an erased account's rows go with it.
 CREATE TABLE password_failures (
     id INTEGER PRIMARY KEY,
     user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
@@ -9,7 +9,5 @@ CREATE TABLE password_failures (
     at REAL NOT NULL,
     CHECK ((user_id IS NULL) != (login_key IS NULL))
 );
-CREATE INDEX password_failures_user ON password_failures(user_id, at);
-CREATE INDEX password_failures_login ON password_failures(login_key, at);
-CREATE INDEX password_failures_address ON password_failures(address_key, at);
+CREATE INDEX password_failures_user ON password_failures(user_id);
 CREATE INDEX password_failures_at ON password_failures(at);
