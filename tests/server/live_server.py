@@ -15,13 +15,14 @@ LOG_TAIL_LINES = 60
 
 
 @contextmanager
-def live_server(data_dir: Path, *extra: str) -> Iterator[str]:
+def live_server(data_dir: Path, *extra: str, log_path: Path | None = None) -> Iterator[str]:
     """Start the server on a free port; yield its base URL; stop it by closing its stdin.
 
-    Its stderr (log and any traceback) goes to a file; the tail is printed when the server
-    stops, so pytest shows it with a failing test, and is attached to an error raised inside.
+    Its stderr (log and any traceback) goes to a file (`log_path`, for tests that read it, or
+    a temporary one); the tail is printed when the server stops, so pytest shows it with a
+    failing test, and is attached to an error raised inside.
     """
-    with tempfile.TemporaryFile(mode="w+", prefix="podium-server-", suffix=".log") as log:
+    with _log_file(log_path) as log:
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -58,6 +59,16 @@ def live_server(data_dir: Path, *extra: str) -> Iterator[str]:
             tail = _tail(log)
             if tail:
                 print(tail, file=sys.stderr)
+
+
+@contextmanager
+def _log_file(path: Path | None) -> Iterator[IO[str]]:
+    if path is None:
+        with tempfile.TemporaryFile(mode="w+", prefix="podium-server-", suffix=".log") as log:
+            yield log
+    else:
+        with path.open("w+", encoding="utf-8") as log:
+            yield log
 
 
 def _stop(process: subprocess.Popen[str]) -> None:
