@@ -65,6 +65,7 @@ server: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(PYTEST)
 
 # A minimal Debian 12 (git, make, python3 only) made with debootstrap runs `make test` on a clone.
@@ -74,6 +75,9 @@ test-fresh:
 # The app in a meeting with three video bots and both cores busy, for ten minutes.
 soak: install
 	PODIUM_SOAK_SECONDS=600 $(PYTEST) tests/app/ui/meeting/test_soak.py
+
+mypy: install
+	$(BIN)/mypy
 
 lint: install
 	$(BIN)/ruff check .
@@ -85,4 +89,4 @@ bench: install
 	@$(BIN)/python bench/sfu_fanout.py --viewers 30 --seconds 10
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache
