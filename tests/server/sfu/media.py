@@ -59,7 +59,7 @@ class PatternVideo(MediaStreamTrack):
     def force_keyframe(self) -> None:
         self._force = True
 
-    async def recv(self) -> av.Packet:  # type: ignore[override]
+    async def recv(self) -> av.Packet:
         if self.readyState != "live":
             raise MediaStreamError
         if self._start is None:
@@ -91,14 +91,12 @@ class PatternVideo(MediaStreamTrack):
         rows = []
         for y in range(HEIGHT):
             shift = (number * 4 + y) % (2 * WIDTH)
-            row = self._texture[shift : shift + WIDTH]
+            row = bytearray(self._texture[shift : shift + WIDTH])
             if y < BLOCK:
-                row = bytearray(row)
                 for bit in range(CODE_BITS):
                     value = 235 if number >> bit & 1 else 16
                     row[bit * BLOCK : (bit + 1) * BLOCK] = bytes([value]) * BLOCK
-                row = bytes(row)
-            rows.append(row + bytes(stride - WIDTH))
+            rows.append(bytes(row) + bytes(stride - WIDTH))
         luma.update(b"".join(rows))
         for plane in frame.planes[1:]:
             plane.update(bytes([self._chroma]) * plane.buffer_size)
@@ -120,7 +118,7 @@ class Tone(MediaStreamTrack):
         self._count = 0
         self._start: float | None = None
 
-    async def recv(self) -> av.AudioFrame:  # type: ignore[override]
+    async def recv(self) -> av.AudioFrame:
         if self.readyState != "live":
             raise MediaStreamError
         if self._start is None:

@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 import time
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from typing import Any
 
 import av
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
@@ -48,12 +49,12 @@ class Peer:
         self.offers: list[list[TrackInfo]] = []
         self.tracks: dict[str, TrackInfo] = {}
         self.encoded: dict[Key, list[EncodedFrame]] = defaultdict(list)
-        self.decoded: dict[Key, list[av.frame.Frame]] = defaultdict(list)
+        self.decoded: dict[Key, list[av.VideoFrame | av.AudioFrame]] = defaultdict(list)
         self.arrivals: dict[Key, list[float]] = defaultdict(list)
         self.spoke: list[float] = []
         self.plis: Counter[str] = Counter()
         self.pli_times: dict[str, list[float]] = defaultdict(list)
-        self._sources: dict[str, MediaStreamTrack] = {}
+        self._sources: dict[Source, MediaStreamTrack] = {}
         self._tapped: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._pending: str | None = None
@@ -91,7 +92,7 @@ class Peer:
         answer = await self.engine.publish(self.room, self.name, self.up.localDescription.sdp, mids)
         await self.up.setRemoteDescription(RTCSessionDescription(answer, "answer"))
 
-    async def republish(self, keep: set[str]) -> None:
+    async def republish(self, keep: set[Source]) -> None:
         """Offer again on the same upstream connection, naming only the sources in `keep`."""
         assert self.up is not None
         await self.up.setLocalDescription(await self.up.createOffer())
@@ -206,13 +207,14 @@ class Peer:
         with contextlib.suppress(MediaStreamError):
             while True:
                 frame = await track.recv()
+                assert isinstance(frame, av.VideoFrame | av.AudioFrame)  # aiortc decodes
                 info = self.tracks.get(mid)
                 if info is not None:
                     self.decoded[(info.participant, info.source)].append(frame)
                     self.arrivals[(info.participant, info.source)].append(time.monotonic())
 
-    def _spawn(self, coroutine: object) -> None:
-        task = asyncio.get_running_loop().create_task(coroutine)  # type: ignore[arg-type]
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
