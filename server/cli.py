@@ -17,6 +17,7 @@ from aiohttp import web
 
 from server.admin.cli import add_admin_parser, main_admin
 from server.app import create_app
+from server.http import bad_request_log
 from server.settings import Settings, SettingsError, load_config_file, settings_from_config
 from server.sfu.internals import IncompatibleMediaLibraries
 from server.store.errors import StoreError
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> None:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    bad_request_log.install()
     try:
         settings = settings_from_args(args)
         if args.command == "admin":
