@@ -2,7 +2,8 @@
 
 The SFU works below aiortc's public API: tap.py swaps a receiver's jitter buffer, outbound.py
 takes over a sender's packet path and keeps its report counters, routes.py writes to the
-nominated ICE pair's socket with the DTLS transport's SRTP session. An upgrade that renames any
+nominated ICE pair's socket with the DTLS transport's SRTP session, upstream.py reads offers
+with aiortc's SDP parser. An upgrade that renames any
 of these would otherwise fail mid-meeting (or, worse, quietly stop forwarding), so the server
 refuses to start instead, naming the versions this was written for. Attributes that aiortc sets
 on instances are looked for in the code of the method that sets them, so nothing is built.
@@ -72,13 +73,26 @@ INTERNALS: tuple[Internal, ...] = (
     Internal("aiortc", "RTCRtpReceiver", "_data", "_handle_rtp_packet"),
     Internal("aiortc", "RTCRtpReceiver", "_send_rtcp_pli"),
     Internal("aiortc", "RTCRtpReceiver", "_send_rtcp_nack"),
+    *(
+        Internal("aiortc", "rtp.RtpPacket", name, "__init__")
+        for name in ("payload", "marker", "sequence_number", "timestamp", "ssrc", "extensions")
+    ),
+    *(Internal("aiortc", "rtp.HeaderExtensions", name) for name in ("audio_level", "mid")),
     # outbound.py: the methods aiortc calls (shadowed per instance) and the state it reports.
     Internal("aiortc", "RTCRtpSender", "_run_rtp", "send"),
     Internal("aiortc", "RTCRtpSender", "_retransmit", "_handle_rtcp_packet"),
     Internal("aiortc", "RTCRtpSender", "_send_keyframe", "_handle_rtcp_packet"),
     *(Internal("aiortc", "RTCRtpSender", name, "__init__") for name in SENDER_STATE),
-    Internal("aiortc", "rtp", "HeaderExtensions"),
+    Internal("aiortc", "rtp.HeaderExtensions", "abs_send_time"),
     Internal("aiortc", "rtp.HeaderExtensionsMap", "set"),
+    # upstream.py: offers are checked with aiortc's SDP parser before they are applied.
+    Internal("aiortc", "sdp.SessionDescription", "parse"),
+    Internal("aiortc", "sdp.SessionDescription", "media", "__init__"),
+    *(
+        Internal("aiortc", "sdp.MediaDescription", name, "__init__")
+        for name in ("kind", "direction", "rtp")
+    ),
+    Internal("aiortc", "rtcrtpparameters", "RTCRtpCodecCapability"),
     # routes.py: SRTP and the nominated pair's socket, or aiortc's own send.
     Internal("aiortc", "RTCDtlsTransport", "_tx_srtp", "__init__"),
     Internal("aiortc", "RTCDtlsTransport", "_send_rtp"),
