@@ -301,8 +301,9 @@ class Room:
     def _broadcast(self, message: Message, exclude: Member | None = None) -> None:
         data = encoded(message)  # once, not once per member: the cost of a big meeting's chat
         for member in self._members.values():
-            if member is not exclude:
-                member.deliver(data)
+            outbox = member.outbox
+            if outbox is not None and member is not exclude:
+                outbox.deliver(data)
 
 
 def _chat_message(record: ChatRecord) -> ChatMessage:

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import WSMsgType, web
 
@@ -49,7 +49,7 @@ from server.signaling.closing import (
     Closing,
 )
 from server.signaling.live import LiveConnections
-from server.signaling.outgoing import OutgoingFrames
+from server.signaling.outgoing import Flusher, OutgoingFrames
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,7 @@ class Services:
     rooms: RoomRegistry
     live: LiveConnections
     clock: Callable[[], float]
+    flusher: Flusher = field(default_factory=Flusher)  # one for all connections
 
 
 class SignalingConnection:
@@ -98,7 +99,9 @@ class SignalingConnection:
         self._ws = ws
         self._transport = transport
         self._services = services
-        self._out = OutgoingFrames(transport, lambda: ws.closed, self._too_slow)
+        self._out = OutgoingFrames(transport, services.flusher, lambda: ws.closed, self._too_slow)
+        # Outbox.deliver, bound straight to the frames: the one call per recipient of a broadcast.
+        self.deliver: Callable[[bytes], None] = self._out.put
         self._actions: asyncio.Queue[Action] = asyncio.Queue()
         self._reading = asyncio.Semaphore(INCOMING_LIMIT)
         self._ending: Closing | None = None
@@ -109,9 +112,6 @@ class SignalingConnection:
         self._member: Member | None = None
 
     # Outbox: the room's side, called from other connections' handlers; never blocks.
-
-    def deliver(self, data: bytes) -> None:
-        self._out.put(data)
 
     def close(self, farewell: Farewell) -> None:
         # The room has said its last word (`removed`); the reply to a request being handled

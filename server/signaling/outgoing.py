@@ -1,11 +1,11 @@
-"""One connection's outgoing WebSocket frames: batched into few socket writes, and bounded.
+"""Connections' outgoing WebSocket frames: batched into few socket writes, and bounded.
 
-A room encodes a broadcast once and hands every member the same bytes; framing them here costs a
-two-byte header per recipient. Writing each frame on its own costs a system call per recipient
-per message, which is what limited a big meeting's chat, so the frames a connection gets within
-FLUSH_SECONDS go out in one write. A quiet connection's first frame leaves at the next turn of the
-loop. The socket's buffer is the queue: when more than LIMIT_BYTES wait in it, the reader is too
-slow and `on_overflow` is called, once; it is dropped alone while the others carry on.
+A room encodes a broadcast once and hands every member the same bytes. Writing each frame on
+its own costs a system call per recipient per message, which is what limited a big meeting's
+chat, so a connection's frames wait in a list and one `Flusher` writes every waiting connection
+together, at most once per FLUSH_SECONDS (after a quiet spell, at the next turn of the loop).
+The socket's buffer is the queue: when more than LIMIT_BYTES wait in it, the reader is too slow
+and `on_overflow` is called, once; it is dropped alone while the others carry on.
 
 Server frames are unmasked and never compressed (the socket refuses permessage-deflate), so a
 frame is a header and the payload, written to the same transport as aiohttp's own control frames;
@@ -19,7 +19,7 @@ import math
 import struct
 from collections.abc import Callable
 
-FLUSH_SECONDS = 0.01
+FLUSH_SECONDS = 0.05
 LIMIT_BYTES = 2 * 1024 * 1024
 
 _FIN_TEXT = 0x81
@@ -34,45 +34,63 @@ def text_frame_header(length: int) -> bytes:
     return struct.pack("!BBQ", _FIN_TEXT, 127, length)
 
 
+class Flusher:
+    """Writes the frames of every connection that has some, all at once, at a bounded rate."""
+
+    def __init__(self, interval: float = FLUSH_SECONDS):
+        self._interval = interval
+        self._waiting: dict[OutgoingFrames, None] = {}  # an ordered set
+        self._handle: asyncio.Handle | None = None
+        self._last = -math.inf
+
+    def want(self, frames: OutgoingFrames) -> None:
+        self._waiting[frames] = None
+        if self._handle is None:
+            loop = asyncio.get_running_loop()
+            due = self._last + self._interval
+            if loop.time() >= due:
+                self._handle = loop.call_soon(self._flush_all)
+            else:
+                self._handle = loop.call_at(due, self._flush_all)
+
+    def _flush_all(self) -> None:
+        self._handle = None
+        self._last = asyncio.get_running_loop().time()
+        waiting, self._waiting = self._waiting, {}
+        for frames in waiting:
+            frames.flush()
+
+
 class OutgoingFrames:
+    """One connection's frames on their way out, in the order they were put."""
+
     def __init__(
         self,
         transport: asyncio.WriteTransport,
+        flusher: Flusher,
         socket_closed: Callable[[], bool],
         on_overflow: Callable[[], None],
     ):
         self._transport = transport
+        self._flusher = flusher
         self._socket_closed = socket_closed
         self._on_overflow = on_overflow
-        self._loop = asyncio.get_running_loop()
         self._pending: list[bytes] = []
-        self._flush: asyncio.Handle | None = None
-        self._last_flush = -math.inf
         self._open = True
 
     def put(self, payload: bytes) -> None:
         """Queue one text message (UTF-8 JSON); it leaves within FLUSH_SECONDS."""
-        if not self._open:
-            return
-        self._pending.append(text_frame_header(len(payload)))
-        self._pending.append(payload)
-        if self._flush is None:
-            due = self._last_flush + FLUSH_SECONDS
-            if self._loop.time() >= due:
-                self._flush = self._loop.call_soon(self.flush)
-            else:
-                self._flush = self._loop.call_at(due, self.flush)
+        if self._open:
+            if not self._pending:
+                self._flusher.want(self)
+            self._pending.append(payload)
 
     def flush(self) -> None:
         """Write what is queued now."""
-        if self._flush is not None:
-            self._flush.cancel()
-            self._flush = None
         if not self._pending:
             return
-        data = b"".join(self._pending)
+        data = b"".join([part for p in self._pending for part in (text_frame_header(len(p)), p)])
         self._pending.clear()
-        self._last_flush = self._loop.time()
         # Nothing may follow a close frame, which aiohttp may have sent (the peer closed first).
         if self._transport.is_closing() or self._socket_closed():
             return
@@ -85,6 +103,3 @@ class OutgoingFrames:
         """Write what is queued and take nothing more."""
         self.flush()
         self._open = False
-
-    def waiting_bytes(self) -> int:
-        return self._transport.get_write_buffer_size() + sum(len(p) for p in self._pending)
