@@ -3,7 +3,9 @@
 A room encodes a broadcast once and hands every member the same bytes. Writing each frame on
 its own costs a system call per recipient per message, which is what limited a big meeting's
 chat, so a connection's frames wait in a list and one `Flusher` writes every waiting connection
-together, at most once per FLUSH_SECONDS (after a quiet spell, at the next turn of the loop).
+together. It pauses after each round of writes for BUSY_FACTOR times as long as the round took
+(at most MAX_DELAY): a quiet server writes at the next turn of the loop, a busy one spends at
+most a tenth of its time writing and puts many frames in each write.
 The socket's buffer is the queue: when more than LIMIT_BYTES wait in it, the reader is too slow
 and `on_overflow` is called, once; it is dropped alone while the others carry on.
 
@@ -17,9 +19,11 @@ from __future__ import annotations
 import asyncio
 import math
 import struct
+import time
 from collections.abc import Callable
 
-FLUSH_SECONDS = 0.05
+MAX_DELAY = 0.05
+BUSY_FACTOR = 9.0
 LIMIT_BYTES = 2 * 1024 * 1024
 
 _FIN_TEXT = 0x81
@@ -37,28 +41,28 @@ def text_frame_header(length: int) -> bytes:
 class Flusher:
     """Writes the frames of every connection that has some, all at once, at a bounded rate."""
 
-    def __init__(self, interval: float = FLUSH_SECONDS):
-        self._interval = interval
+    def __init__(self) -> None:
         self._waiting: dict[OutgoingFrames, None] = {}  # an ordered set
         self._handle: asyncio.Handle | None = None
-        self._last = -math.inf
+        self._next = -math.inf  # loop time before which no round starts
 
     def want(self, frames: OutgoingFrames) -> None:
         self._waiting[frames] = None
         if self._handle is None:
             loop = asyncio.get_running_loop()
-            due = self._last + self._interval
-            if loop.time() >= due:
+            if loop.time() >= self._next:
                 self._handle = loop.call_soon(self._flush_all)
             else:
-                self._handle = loop.call_at(due, self._flush_all)
+                self._handle = loop.call_at(self._next, self._flush_all)
 
     def _flush_all(self) -> None:
         self._handle = None
-        self._last = asyncio.get_running_loop().time()
+        started = time.perf_counter()
         waiting, self._waiting = self._waiting, {}
         for frames in waiting:
             frames.flush()
+        took = time.perf_counter() - started
+        self._next = asyncio.get_running_loop().time() + min(MAX_DELAY, took * BUSY_FACTOR)
 
 
 class OutgoingFrames:
@@ -79,7 +83,7 @@ class OutgoingFrames:
         self._open = True
 
     def put(self, payload: bytes) -> None:
-        """Queue one text message (UTF-8 JSON); it leaves within FLUSH_SECONDS."""
+        """Queue one text message (UTF-8 JSON); it leaves within MAX_DELAY of a round's end."""
         if self._open:
             if not self._pending:
                 self._flusher.want(self)
