@@ -8,7 +8,7 @@ expected deliveries that arrived, p50/p99 latency from sending to arrival (ms), 
 server dropped, and the server's CPU seconds during the run. Bounded: setup, run and drain each
 have a deadline, and workers still running after them are killed.
 
-    python bench/chat_fanout.py [--clients 1000] [--seconds 60] [--interval 5] [--workers 4]
+    python bench/chat_fanout.py [--clients 1000] [--seconds 60] [--interval 5] [--workers 2]
 """
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--interval", type=float, default=5.0)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
