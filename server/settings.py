@@ -48,6 +48,8 @@ class Settings:
     session_absolute_seconds: int = 60 * 24 * 3600
     login_window_seconds: int = 15 * 60
     login_max_failures: int = 5
+    # During a flood a refused password check (429) is answered this late: the flood slows itself.
+    password_refusal_delay_seconds: float = 1.0
     max_concurrent_hashes: int = 2
     max_body_bytes: int = 1024 * 1024
     # The address people reach this server at, for links in e-mail; default: what it listens on.
@@ -121,12 +123,17 @@ def settings_from_config(data_dir: Path, config: dict[str, Any], **overrides: An
         values["tls_key"] = Path(tls["key"])
     if "always" in tls:
         values["tls_always"] = bool(tls["always"])
+    if "refusal_delay_seconds" in accounts:
+        values["password_refusal_delay_seconds"] = float(accounts["refusal_delay_seconds"])
     if "required_fields" in accounts:
         values["required_fields"] = ALWAYS_REQUIRED | frozenset(accounts["required_fields"])
     mail = config.get("mail", {})
     for key, name, kind in (
-        ("host", "smtp_host", str), ("port", "smtp_port", int), ("username", "smtp_username", str),
-        ("password", "smtp_password", str), ("starttls", "smtp_starttls", bool),
+        ("host", "smtp_host", str),
+        ("port", "smtp_port", int),
+        ("username", "smtp_username", str),
+        ("password", "smtp_password", str),
+        ("starttls", "smtp_starttls", bool),
         ("from", "mail_from", str),
     ):
         if key in mail:

@@ -82,10 +82,9 @@ class VerificationGate:
         ):
             self._start(standing)
         else:
-            queue = self._waiting[standing]
-            limit = self._queue_limit[standing]
-            if limit is not None and len(queue) >= limit:
+            if not self.has_room(standing):
                 raise GateBusy
+            queue = self._waiting[standing]
             waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             queue.append(waiter)
             try:
@@ -100,6 +99,15 @@ class VerificationGate:
             yield
         finally:
             self._finish(standing)
+
+    def has_room(self, standing: Standing) -> bool:
+        """Whether a check of this standing would be admitted now (started or queued)."""
+        if self._may_start(standing) and not any(
+            self._waiting[s] for s in Standing if s <= standing
+        ):
+            return True
+        limit = self._queue_limit[standing]
+        return limit is None or len(self._waiting[standing]) < limit
 
     def _may_start(self, standing: Standing) -> bool:
         if self._running >= self._concurrency:

@@ -6,8 +6,10 @@ so they share one count of failures and one budget of hashing threads.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from server.accounts.gate import BUSY_RETRY_AFTER, GateBusy, Standing, VerificationGate
 from server.accounts.passwords import PasswordHashing
@@ -15,23 +17,44 @@ from server.accounts.throttle import PasswordThrottle, TooManyAttempts, address_
 from server.errors import ApiError
 from server.store.accounts import UserRecord
 
+# More refusals than this within one second is a flood: from then on they are answered late.
+FLOOD_REFUSALS_PER_SECOND = 20
+
 
 class PasswordCheck:
     def __init__(
-        self, hashing: PasswordHashing, throttle: PasswordThrottle, gate: VerificationGate
+        self,
+        hashing: PasswordHashing,
+        throttle: PasswordThrottle,
+        gate: VerificationGate,
+        refusal_delay: float,
+        clock: Callable[[], float],
     ):
         self._hashing = hashing
         self._throttle = throttle
         self._gate = gate
+        self._refusal_delay = refusal_delay
+        self._clock = clock
+        self._refusals: deque[float] = deque(maxlen=FLOOD_REFUSALS_PER_SECOND)
 
-    @contextmanager
-    def guarded(self, address: str | None) -> Iterator[None]:
-        """Around a whole check (account lookup included): 429 when over a limit or too busy."""
+    @asynccontextmanager
+    async def guarded(self, address: str | None) -> AsyncIterator[None]:
+        """Around a whole check (account lookup included): 429 when over a limit or too busy.
+
+        While refusals come faster than FLOOD_REFUSALS_PER_SECOND, each 429 is answered
+        `refusal_delay` seconds late: a flood that keeps so many requests in flight then sends
+        about that many a second, instead of as many as the server can refuse (which would
+        take the CPU from everyone else); a client that asks one thing at a time is not slowed.
+        """
         try:
             self._throttle.refuse_known(address)  # a blocked address costs no database work
             with self._gate.from_address(address_key(address)):
+                # Refused before any database work when even its best standing finds no room.
+                if not self._gate.has_room(self._throttle.standing_before_lookup(address)):
+                    raise GateBusy
                 yield
         except TooManyAttempts as exc:
+            await self._answer_refusal()
             raise ApiError(
                 429,
                 "too_many_attempts",
@@ -39,12 +62,20 @@ class PasswordCheck:
                 headers={"Retry-After": str(exc.retry_after)},
             ) from None
         except GateBusy:
+            await self._answer_refusal()
             raise ApiError(
                 429,
                 "too_many_attempts",
                 "too many password checks at once; try again in a moment",
                 headers={"Retry-After": str(BUSY_RETRY_AFTER)},
             ) from None
+
+    async def _answer_refusal(self) -> None:
+        now = self._clock()
+        self._refusals.append(now)
+        flooding = len(self._refusals) == self._refusals.maxlen and now - self._refusals[0] < 1.0
+        if flooding and self._refusal_delay > 0:
+            await asyncio.sleep(self._refusal_delay)
 
     async def matches(
         self, user: UserRecord | None, login: str | None, password: str, address: str | None

@@ -69,7 +69,9 @@ class AccountService:
         self._policy = policy
         self._rules = rules
         self._hashing = hashing
-        self._password = PasswordCheck(hashing, throttle, gate)
+        self._password = PasswordCheck(
+            hashing, throttle, gate, settings.password_refusal_delay_seconds, clock
+        )
         self._settings = settings
         self._clock = clock
         self._session_ends = session_ends
@@ -138,7 +140,7 @@ class AccountService:
             raise validation_failed(errors)
         assert isinstance(login, str) and isinstance(password, str)
         login = login.strip()
-        with self._password.guarded(address):
+        async with self._password.guarded(address):
             # Counted per account whichever spelling (username, e-mail, any case) names it.
             user = await self._store.user_by_login(login)
             matched = await self._password.matches(user, login, password, address)
@@ -194,7 +196,7 @@ class AccountService:
         if not isinstance(password, str) or not password:
             raise validation_failed({"password": "required"})
         user = await self.profile(caller)
-        with self._password.guarded(address):
+        async with self._password.guarded(address):
             matched = await self._password.matches(user, None, password, address)
         if not matched:
             raise ApiError(403, "wrong_password", "the password is not right")
@@ -212,7 +214,7 @@ class AccountService:
             raise validation_failed(errors)
         assert isinstance(current, str)
         user = await self.profile(caller)
-        with self._password.guarded(address):
+        async with self._password.guarded(address):
             matched = await self._password.matches(user, None, current, address)
         if not matched:
             raise ApiError(403, "wrong_password", "the current password is not right")

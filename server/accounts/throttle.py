@@ -57,6 +57,8 @@ def address_key(address: str | None) -> str | None:
     """Addresses as counted: IPv4 as is, IPv6 by its /64 (one household or host holds a /64)."""
     if not address:
         return None
+    if ":" not in address and len(address) <= 15:
+        return address  # IPv4, as the socket reports it (the common case, kept cheap)
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -128,13 +130,30 @@ class PasswordThrottle:
         self._end(attempt)
         trust = _trust_key(attempt.who)
         if matched and trust is not None:
-            if len(self._trusted) >= MAX_KEYS:
-                horizon = self._clock() - TRUST_SECONDS
-                self._trusted = {k: t for k, t in self._trusted.items() if t > horizon}
-                while len(self._trusted) >= MAX_KEYS:
-                    del self._trusted[next(iter(self._trusted))]
-            self._trusted.pop(trust, None)  # re-inserted last: the oldest go first
-            self._trusted[trust] = self._clock()
+            self._trust(trust)
+            self._trust(f"{attempt.who.address_key}|*")  # for standing_before_lookup
+
+    def standing_before_lookup(self, address: str | None) -> Standing:
+        """The best standing a check from `address` can have before its account is known."""
+        key = address_key(address)
+        if key is None:
+            return Standing.UNKNOWN
+        now = self._clock()
+        if now - self._trusted.get(f"{key}|*", -math.inf) < TRUST_SECONDS:
+            return Standing.TRUSTED
+        record = self._records.get(f"address:{key}")
+        if record is not None and record.failures and record.failures[-1] > now - self._window:
+            return Standing.SUSPECT
+        return Standing.UNKNOWN
+
+    def _trust(self, key: str) -> None:
+        if len(self._trusted) >= MAX_KEYS:
+            horizon = self._clock() - TRUST_SECONDS
+            self._trusted = {k: t for k, t in self._trusted.items() if t > horizon}
+            while len(self._trusted) >= MAX_KEYS:
+                del self._trusted[next(iter(self._trusted))]
+        self._trusted.pop(key, None)  # re-inserted last: the oldest go first
+        self._trusted[key] = self._clock()
 
     def _standing(self, who: Who, keys: tuple[str, ...], now: float) -> Standing:
         trust = _trust_key(who)
