@@ -9,7 +9,6 @@ import signal
 import sys
 from collections.abc import Mapping
 
-import qasync
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import QDir
 from PySide6.QtGui import QIcon
@@ -22,6 +21,7 @@ from app.core.paths import AppPaths, resolve_paths
 from app.core.resources import read_resource, resource_path, resources_dir
 from app.core.server_link import ServerLink
 from app.core.token_store import TokenStore
+from app.qt_loop import DrainingEventLoop
 from app.ui.main_window import MainWindow
 from app.viewmodels.app_viewmodel import AppViewModel
 from app.viewmodels.media_devices import Devices, PlayerFactory
@@ -99,7 +99,7 @@ def run_app(options: Options, env: Mapping[str, str]) -> int:
     qapp.setQuitOnLastWindowClosed(False)
     style_application(qapp)
     paths = resolve_paths(options.data_dir, options.config_dir, env)
-    loop = qasync.QEventLoop(qapp)
+    loop = DrainingEventLoop(qapp)
     asyncio.set_event_loop(loop)
     with loop:
         window = build_window(paths, options.server, synthetic_devices=options.synthetic_devices)

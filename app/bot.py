@@ -9,6 +9,7 @@ import json
 import signal
 import sys
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from av.frame import Frame
@@ -42,6 +43,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--share", choices=["testsrc"], default=None, help="also share a test pattern as a screen"
     )
     parser.add_argument(
+        "--camera-video",
+        type=video_format,
+        default=VideoFormat(640, 480, 30),
+        metavar="WxH@FPS",
+        help="size and frame rate of the test pattern sent as camera (default 640x480@30)",
+    )
+    parser.add_argument(
+        "--screen-video",
+        type=video_format,
+        default=VideoFormat(1280, 720, 15),
+        metavar="WxH@FPS",
+        help="size and frame rate of the test pattern shared as screen (default 1280x720@15)",
+    )
+    parser.add_argument(
         "--chat",
         action="append",
         default=[],
@@ -51,6 +66,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seconds", type=float, default=10.0, help="stay this long, then leave")
     parser.add_argument("--report", action="store_true", help="print a JSON report on exit")
     return parser
+
+
+@dataclass(frozen=True)
+class VideoFormat:
+    """A test pattern's size and frame rate."""
+
+    width: int
+    height: int
+    fps: int
+
+
+def video_format(text: str) -> VideoFormat:
+    """Parse WxH@FPS, e.g. 320x240@15."""
+    size, _, fps = text.partition("@")
+    width, _, height = size.partition("x")
+    try:
+        parsed = VideoFormat(int(width), int(height), int(fps))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected WxH@FPS, like 640x480@30, not {text!r}"
+        ) from None
+    if not (16 <= parsed.width <= 3840 and 16 <= parsed.height <= 2160 and 1 <= parsed.fps <= 60):
+        raise argparse.ArgumentTypeError(f"{text!r} is outside 16x16@1 to 3840x2160@60")
+    if parsed.width % 2 or parsed.height % 2:
+        raise argparse.ArgumentTypeError(f"{text!r}: width and height must be even")
+    return parsed
 
 
 class Counts:
@@ -82,10 +123,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     call = Call(args.server, token, frame_sink=counts)
     sources: dict[Source, Any] = {}
     if args.publish == "testsrc":
-        sources["camera"] = TestPatternTrack()
+        camera = args.camera_video
+        sources["camera"] = TestPatternTrack(camera.width, camera.height, fps=camera.fps)
         sources["microphone"] = ToneTrack()
     if args.share == "testsrc":
-        sources["screen"] = TestPatternTrack(1280, 720, fps=15)
+        screen = args.screen_video
+        sources["screen"] = TestPatternTrack(screen.width, screen.height, fps=screen.fps)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.core.bundled_server import BundledServer
 from app.core.paths import AppPaths
+from app.qt_loop import DrainingEventLoop
 
 # Offscreen Qt warns about this for every shown window; it says nothing about our code.
 _HARMLESS_QT_MESSAGES = ("This plugin does not support propagateSizeHints()",)
@@ -56,7 +57,7 @@ async def bundled_server(tmp_path: Path) -> AsyncIterator[BundledServer]:
 @pytest.fixture
 def qt_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     """An asyncio loop living inside Qt's: qtbot's waits also run our coroutines."""
-    loop = qasync.QEventLoop(qapp, already_running=True)
+    loop = DrainingEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     try:
         yield loop

@@ -28,12 +28,12 @@ def main() -> int:
     """Take home.png, meeting.png and meeting-people.png; returns a process exit code."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     from app.bootstrap import build_window, style_application
     from app.core.api import ApiClient
     from app.core.paths import AppPaths
+    from app.qt_loop import DrainingEventLoop
     from app.ui.home_page import HomePage
     from app.ui.meeting_page import MeetingPage
     from app.viewmodels.app_viewmodel import Page
@@ -44,7 +44,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     qapp = QApplication(sys.argv[:1])
     style_application(qapp)
-    loop = qasync.QEventLoop(qapp)
+    loop = DrainingEventLoop(qapp)
     asyncio.set_event_loop(loop)
 
     async def until(condition: Callable[[], object]) -> None:

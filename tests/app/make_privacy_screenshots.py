@@ -45,19 +45,19 @@ def main() -> int:
     """Take privacy.png and import-dialog.png; returns a process exit code."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     from app.bootstrap import build_window, style_application
     from app.core.api import ApiClient
     from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
     from app.core.paths import AppPaths
+    from app.qt_loop import DrainingEventLoop
     from app.viewmodels.app_viewmodel import Page
     from tests.app.screenshot_tools import shoot, until
 
     qapp = QApplication(sys.argv[:1])
     style_application(qapp)
-    loop = qasync.QEventLoop(qapp)
+    loop = DrainingEventLoop(qapp)
     asyncio.set_event_loop(loop)
 
     async def scenario(tmp: Path) -> None:
