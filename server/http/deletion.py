@@ -17,7 +17,7 @@ routes = web.RouteTableDef()
 async def delete_me(request: web.Request) -> web.Response:
     data = await read_json_object(request)
     deletion = request.app[DELETION]
-    pending = await deletion.request(caller_of(request), data.get("password"))
+    pending = await deletion.request(caller_of(request), data.get("password"), request.remote)
     return web.json_response(
         {
             "state": "pending_deletion",

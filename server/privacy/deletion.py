@@ -67,9 +67,11 @@ class DeletionService:
     def erase_after(self, request: DeletionRequest) -> float:
         return request.requested_at + self._grace
 
-    async def request(self, caller: Caller, password: object) -> DeletionRequest:
+    async def request(
+        self, caller: Caller, password: object, address: str | None = None
+    ) -> DeletionRequest:
         """Re-authenticate, mark the account pending deletion, end every session, tell them."""
-        user = await self._accounts.reauthenticate(caller, password)
+        user = await self._accounts.reauthenticate(caller, password, address)
         request = await self._store.request(user.id, self._clock())
         if request is None:
             raise ApiError(404, "not_found", "no such account")
