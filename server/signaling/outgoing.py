@@ -59,8 +59,9 @@ class Flusher:
         self._handle = None
         started = time.perf_counter()
         waiting, self._waiting = self._waiting, {}
+        framed: dict[bytes, bytes] = {}  # a broadcast's bytes are framed once for all
         for frames in waiting:
-            frames.flush()
+            frames.flush(framed)
         took = time.perf_counter() - started
         self._next = asyncio.get_running_loop().time() + min(MAX_DELAY, took * BUSY_FACTOR)
 
@@ -89,12 +90,20 @@ class OutgoingFrames:
                 self._flusher.want(self)
             self._pending.append(payload)
 
-    def flush(self) -> None:
-        """Write what is queued now."""
+    def flush(self, framed: dict[bytes, bytes] | None = None) -> None:
+        """Write what is queued now; `framed` holds frames already made of the same payloads."""
         if not self._pending:
             return
-        data = b"".join([part for p in self._pending for part in (text_frame_header(len(p)), p)])
+        if framed is None:
+            framed = {}
+        parts = []
+        for payload in self._pending:
+            frame = framed.get(payload)
+            if frame is None:
+                frame = framed[payload] = text_frame_header(len(payload)) + payload
+            parts.append(frame)
         self._pending.clear()
+        data = b"".join(parts)
         # Nothing may follow a close frame, which aiohttp may have sent (the peer closed first).
         if self._transport.is_closing() or self._socket_closed():
             return
