@@ -19,8 +19,10 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -151,9 +153,9 @@ def percentile(histogram: Counter[int], share: float) -> float:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     rounds = int(args.seconds // args.interval)
-    with running_server() as (server, url):
+    with running_server() as (server, url), tempfile.TemporaryDirectory() as tmp:
         tokens, code = asyncio.run(prepare(url, args.workers))
-        processes = []
+        processes, specs = [], []
         for n in range(args.workers):
             spec = {
                 "url": url,
@@ -163,7 +165,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "clients_total": args.clients,
                 "interval": args.interval,
                 "rounds": rounds,
+                "result": str(Path(tmp) / f"worker{n}.json"),  # a pipe could fill up first
             }
+            specs.append(spec)
             processes.append(
                 subprocess.Popen(
                     [sys.executable, __file__, "--worker", json.dumps(spec)],
@@ -184,11 +188,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 assert process.stdin is not None
                 process.stdin.write(f"{start}\n")
                 process.stdin.flush()
-            results = []
+            deadline = start + args.seconds + SETUP_SECONDS
             for process in processes:
-                assert process.stdout is not None
-                results.append(json.loads(process.stdout.readline()))
+                process.wait(timeout=max(1.0, deadline - time.time()))
             cpu_after = cpu_seconds(server.pid)
+            results = [json.loads(Path(spec["result"]).read_text()) for spec in specs]
             user, system = cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]
         finally:
             for process in processes:
@@ -229,7 +233,8 @@ def main() -> None:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(asyncio.run(worker(json.loads(args.worker)))), flush=True)
+        spec = json.loads(args.worker)
+        Path(spec["result"]).write_text(json.dumps(asyncio.run(worker(spec))))
         return
     print(json.dumps({"bench": "chat_fanout", **run(args)}))
 
