@@ -99,7 +99,9 @@ class SignalingConnection:
         self._ws = ws
         self._transport = transport
         self._services = services
-        self._out = OutgoingFrames(transport, services.flusher, lambda: ws.closed, self._too_slow)
+        self._out = OutgoingFrames(
+            transport, services.flusher, lambda: ws.closed, self._too_slow, services.clock
+        )
         # Outbox.deliver, bound straight to the frames: the one call per recipient of a broadcast.
         self.deliver: Callable[[bytes], None] = self._out.put
         self._actions: asyncio.Queue[Action] = asyncio.Queue()

@@ -6,8 +6,10 @@ chat, so a connection's frames wait in a list and one `Flusher` writes every wai
 together. It pauses after each round of writes for BUSY_FACTOR times as long as the round took
 (at most MAX_DELAY): a quiet server writes at the next turn of the loop, a busy one spends at
 most a tenth of its time writing and puts many frames in each write.
-The socket's buffer is the queue: when more than LIMIT_BYTES wait in it, the reader is too slow
-and `on_overflow` is called, once; it is dropped alone while the others carry on.
+The socket's buffer is the queue. A reader is too slow when more than LIMIT_BYTES have waited in
+it for SLOW_SECONDS (a big `joined` reply may take a slow link a few seconds), or when more than
+HARD_LIMIT_BYTES wait at all; then `on_overflow` is called, once, and it is dropped alone while
+the others carry on.
 
 Server frames are unmasked and never compressed (the socket refuses permessage-deflate), so a
 frame is a header and the payload, written to the same transport as aiohttp's own control frames;
@@ -25,6 +27,8 @@ from collections.abc import Callable
 MAX_DELAY = 0.05
 BUSY_FACTOR = 9.0
 LIMIT_BYTES = 2 * 1024 * 1024
+SLOW_SECONDS = 5.0
+HARD_LIMIT_BYTES = 16 * 1024 * 1024  # twice the largest `joined` (500 chat messages of 16 KiB)
 
 _FIN_TEXT = 0x81
 
@@ -75,13 +79,16 @@ class OutgoingFrames:
         flusher: Flusher,
         socket_closed: Callable[[], bool],
         on_overflow: Callable[[], None],
+        clock: Callable[[], float],
     ):
         self._transport = transport
         self._flusher = flusher
         self._socket_closed = socket_closed
         self._on_overflow = on_overflow
+        self._clock = clock
         self._pending: list[bytes] = []
         self._open = True
+        self._behind_since: float | None = None  # when the backlog last went over LIMIT_BYTES
 
     def put(self, payload: bytes) -> None:
         """Queue one text message (UTF-8 JSON); it leaves within MAX_DELAY of a round's end."""
@@ -108,7 +115,14 @@ class OutgoingFrames:
         if self._transport.is_closing() or self._socket_closed():
             return
         self._transport.write(data)
-        if self._open and self._transport.get_write_buffer_size() > LIMIT_BYTES:
+        backlog = self._transport.get_write_buffer_size()
+        if backlog <= LIMIT_BYTES:
+            self._behind_since = None
+            return
+        now = self._clock()
+        if self._behind_since is None:
+            self._behind_since = now
+        if self._open and (backlog > HARD_LIMIT_BYTES or now - self._behind_since >= SLOW_SECONDS):
             self._open = False
             self._on_overflow()
 
