@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from server.accounts.gate import BUSY_RETRY_AFTER, GateBusy, Standing, VerificationGate
 from server.accounts.passwords import PasswordHashing
 from server.accounts.throttle import PasswordThrottle, TooManyAttempts, address_key
-from server.errors import ApiError
+from server.domain_errors import Throttled
 from server.store.accounts import UserRecord
 
 # More refusals than this within one second is a flood: from then on they are answered late.
@@ -55,19 +55,17 @@ class PasswordCheck:
                 yield
         except TooManyAttempts as exc:
             await self._answer_refusal()
-            raise ApiError(
-                429,
-                "too_many_attempts",
+            raise Throttled(
                 "too many failed password attempts; try again later",
-                headers={"Retry-After": str(exc.retry_after)},
+                "too_many_attempts",
+                retry_after=exc.retry_after,
             ) from None
         except GateBusy:
             await self._answer_refusal()
-            raise ApiError(
-                429,
-                "too_many_attempts",
+            raise Throttled(
                 "too many password checks at once; try again in a moment",
-                headers={"Retry-After": str(BUSY_RETRY_AFTER)},
+                "too_many_attempts",
+                retry_after=BUSY_RETRY_AFTER,
             ) from None
 
     async def _answer_refusal(self) -> None:
