@@ -188,7 +188,14 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
         db = app[DATABASE]
         app[EXPORTS] = ExportService(ExportStore(db), clock)
         deleter = DeletionService(
-            DeletionStore(db), db, app[ACCOUNTS], app[MAIL], settings, clock, session_ends=live
+            DeletionStore(db),
+            db,
+            app[ACCOUNTS],
+            app[MAIL],
+            settings,
+            clock,
+            session_ends=live,
+            meetings=app[SIGNALING].rooms,
         )
         app[DELETION] = deleter
         app[STAFF] = StaffService(StaffStore(db), clock)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -45,6 +45,12 @@ def _when(timestamp: float) -> str:
     return f"{datetime.fromtimestamp(timestamp, UTC):%Y-%m-%d %H:%M} UTC"
 
 
+class LiveMeetings(Protocol):
+    """The running meetings (server/rooms): those of an erased organiser must end."""
+
+    async def end_hosted_by(self, user_ids: Collection[int]) -> None: ...
+
+
 class DeletionService:
     def __init__(
         self,
@@ -55,6 +61,7 @@ class DeletionService:
         settings: Settings,
         clock: Callable[[], float],
         session_ends: SessionEnds,
+        meetings: LiveMeetings,
     ):
         self._store = store
         self._db = db
@@ -63,6 +70,7 @@ class DeletionService:
         self._grace = settings.deletion_grace_days * DAY_SECONDS
         self._clock = clock
         self._session_ends = session_ends
+        self._meetings = meetings
 
     def erase_after(self, request: DeletionRequest) -> float:
         return request.requested_at + self._grace
@@ -119,6 +127,7 @@ class DeletionService:
         erased = await purge_due(self._store, self._db, self._grace, when)
         for user_id in erased:
             self._session_ends.account_ended(user_id, SessionEnd.ACCOUNT_ERASED)
+        await self._meetings.end_hosted_by(erased)
         return len(erased)
 
     async def purge_periodically(self) -> None:

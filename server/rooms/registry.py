@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from server.rooms.room import Room
 from server.sfu.engine import MediaEngine
@@ -30,6 +30,12 @@ class RoomRegistry:
 
     def get(self, meeting_id: str) -> Room | None:
         return self._rooms.get(meeting_id)
+
+    async def end_hosted_by(self, user_ids: Collection[int]) -> None:
+        """End the live meetings these (erased) accounts organised: the store has dropped them."""
+        for room in list(self._rooms.values()):
+            if room.meeting.host_user_id in user_ids:
+                await room.end()
 
     def _drop(self, room: Room) -> None:
         if self._rooms.get(room.id) is room:

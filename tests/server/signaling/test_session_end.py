@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient
 
-from protocol.server_messages import Joined, Ok, ParticipantLeft
+from protocol.server_messages import Joined, Ok, ParticipantLeft, Removed
 from server.keys import DATABASE, DELETION, LIVE_CONNECTIONS
 from server.settings import Settings
 from tests.server.conftest import ALICE, Clock, bearer, login
@@ -178,3 +178,22 @@ async def test_an_idle_session_closes_its_socket_and_requests_count_as_use(
     await sees_leave(host, gus)
     assert (await client.get("/api/v1/me", headers=bearer(token))).status == 401
     assert await host.answers()
+
+
+async def test_erasing_an_organiser_ends_the_meetings_they_organised(
+    people: People, client: TestClient, clock: Clock, settings: Settings
+) -> None:
+    code, host = await meeting_with_host(people)
+    guest, _gus = await joined(people, await people.user("gus"), code)
+    response = await client.delete(
+        "/api/v1/me", headers=bearer(host.token), json={"password": ALICE["password"]}
+    )
+    assert response.status == 202
+    assert (await host.closed())[0] == 4003
+    assert (await guest.next_of(ParticipantLeft)).reason == SESSION_LEFT
+
+    clock.advance(settings.deletion_grace_days * 86400 + 1)
+    assert await client.server.app[DELETION].purge() == 1
+    # The store dropped the meeting with its organiser; the live one ends with it.
+    assert (await guest.next_of(Removed)).reason == "the meeting has ended"
+    assert await guest.closed() == (4011, "the meeting has ended")
