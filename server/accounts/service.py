@@ -15,7 +15,7 @@ from server.accounts.password_check import PasswordCheck
 from server.accounts.passwords import PasswordHashing, PasswordRules
 from server.accounts.session_end import SessionEnd, SessionEnds
 from server.accounts.throttle import PasswordThrottle
-from server.errors import ApiError, validation_failed
+from server.domain_errors import Conflict, Forbidden, NotFound, Unauthorized, invalid_fields
 from server.settings import Settings
 from server.store.accounts import AccountStore, SessionCheck, SessionRecord, UserRecord
 from server.store.errors import ConflictError
@@ -42,12 +42,11 @@ class Caller:
     session_id: int
 
 
-def _conflict(exc: ConflictError) -> ApiError:
+def _conflict(exc: ConflictError) -> Conflict:
     what = "e-mail address" if exc.field == "email" else "username"
-    return ApiError(
-        409,
-        f"{exc.field}_taken",
+    return Conflict(
         f"this {what} is already registered",
+        f"{exc.field}_taken",
         fields={exc.field: f"this {what} is already registered"},
     )
 
@@ -92,7 +91,7 @@ class AccountService:
             if problem:
                 errors["password"] = problem
         if errors:
-            raise validation_failed(errors)
+            raise invalid_fields(errors)
         assert isinstance(password, str)  # PasswordRules.problem refused anything else
         password_hash = await self._hashing.hash(password)
         try:
@@ -107,13 +106,12 @@ class AccountService:
         if user.deletion_requested_at is not None:
             # Only someone who knows the password learns the account is pending deletion.
             erase_after = user.deletion_requested_at + self._settings.deletion_grace_days * 86400
-            raise ApiError(
-                403,
-                "account_pending_deletion",
+            raise Forbidden(
                 "this account is to be deleted; until "
                 f"{datetime.fromtimestamp(erase_after, UTC):%Y-%m-%d %H:%M} UTC the deletion can "
                 "be cancelled (POST /api/v1/accounts/cancel-deletion with the same login and "
                 "password), after that it is erased",
+                "account_pending_deletion",
             )
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = self._clock()
@@ -137,7 +135,7 @@ class AccountService:
         if not isinstance(password, str) or not password:
             errors["password"] = "required"
         if errors:
-            raise validation_failed(errors)
+            raise invalid_fields(errors)
         assert isinstance(login, str) and isinstance(password, str)
         login = login.strip()
         async with self._password.guarded(address):
@@ -145,7 +143,7 @@ class AccountService:
             user = await self._store.user_by_login(login)
             matched = await self._password.matches(user, login, password, address)
         if not matched or user is None:
-            raise ApiError(401, "invalid_credentials", "wrong login or password")
+            raise Unauthorized("wrong login or password", "invalid_credentials")
         return user
 
     async def authenticate(self, token: str) -> Caller | None:
@@ -167,7 +165,7 @@ class AccountService:
     async def profile(self, caller: Caller) -> UserRecord:
         user = await self._store.user_by_id(caller.user_id)
         if user is None:
-            raise ApiError(404, "not_found", "no such account")
+            raise NotFound("no such account")
         return user
 
     async def update_profile(self, caller: Caller, data: Mapping[str, Any]) -> UserRecord:
@@ -178,7 +176,7 @@ class AccountService:
         changes, field_errors = self._policy.clean_profile(data, partial=True)
         errors.update(field_errors)
         if errors:
-            raise validation_failed(errors)
+            raise invalid_fields(errors)
         if not changes:
             return await self.profile(caller)
         try:
@@ -186,7 +184,7 @@ class AccountService:
         except ConflictError as exc:
             raise _conflict(exc) from exc
         if user is None:
-            raise ApiError(404, "not_found", "no such account")
+            raise NotFound("no such account")
         return user
 
     async def reauthenticate(
@@ -194,12 +192,12 @@ class AccountService:
     ) -> UserRecord:
         """The caller's account if `password` is its password (before a grave action)."""
         if not isinstance(password, str) or not password:
-            raise validation_failed({"password": "required"})
+            raise invalid_fields({"password": "required"})
         user = await self.profile(caller)
         async with self._password.guarded(address):
             matched = await self._password.matches(user, None, password, address)
         if not matched:
-            raise ApiError(403, "wrong_password", "the password is not right")
+            raise Forbidden("the password is not right", "wrong_password")
         return user
 
     async def change_password(
@@ -211,16 +209,16 @@ class AccountService:
         if new is None or new == "":
             errors["new_password"] = "required"
         if errors:
-            raise validation_failed(errors)
+            raise invalid_fields(errors)
         assert isinstance(current, str)
         user = await self.profile(caller)
         async with self._password.guarded(address):
             matched = await self._password.matches(user, None, current, address)
         if not matched:
-            raise ApiError(403, "wrong_password", "the current password is not right")
+            raise Forbidden("the current password is not right", "wrong_password")
         problem = self._rules.problem(new, (user.profile["email"], user.profile["username"]))
         if problem:
-            raise validation_failed({"new_password": problem})
+            raise invalid_fields({"new_password": problem})
         assert isinstance(new, str)
         new_hash = await self._hashing.hash(new)
         await self._store.set_password_hash(user.id, new_hash, self._clock(), caller.session_id)

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from server.accounts.service import AccountService, Caller
 from server.accounts.session_end import SessionEnd, SessionEnds
-from server.errors import ApiError
+from server.domain_errors import Conflict, NotFound
 from server.settings import Settings
 from server.store.database import Database
 from server.store.deletion import DeletionRequest, DeletionStore
@@ -82,7 +82,7 @@ class DeletionService:
         user = await self._accounts.reauthenticate(caller, password, address)
         request = await self._store.request(user.id, self._clock())
         if request is None:
-            raise ApiError(404, "not_found", "no such account")
+            raise NotFound("no such account")
         self._session_ends.account_ended(user.id, SessionEnd.ACCOUNT_DELETED)
         await self._mail.enqueue(
             user_id=request.user_id,
@@ -105,7 +105,7 @@ class DeletionService:
         user = await self._accounts.check_credentials(login, password, address)
         request = await self._store.cancel(user.id)
         if request is None:
-            raise ApiError(409, "not_pending_deletion", "this account is not pending deletion")
+            raise Conflict("this account is not pending deletion", "not_pending_deletion")
         await self._mail.enqueue(
             user_id=request.user_id,
             recipient=request.email,

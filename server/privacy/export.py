@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from server.accounts.service import Caller
-from server.errors import ApiError
+from server.domain_errors import Throttled
 from server.privacy.csv_safety import neutralise
 from server.store.export import CONTACT_COLUMNS, ExportData, ExportStore
 
@@ -181,12 +181,11 @@ class ExportService:
         wait = await self._store.claim(caller.user_id, now, EXPORT_INTERVAL_SECONDS)
         if wait > 0:
             seconds = max(1, math.ceil(wait))
-            raise ApiError(
-                429,
-                "export_too_soon",
+            raise Throttled(
                 f"one export per {int(EXPORT_INTERVAL_SECONDS // 60)} minutes; "
                 f"try again in {seconds} seconds",
-                headers={"Retry-After": str(seconds)},
+                "export_too_soon",
+                retry_after=seconds,
             )
         target = io.BytesIO()
         try:

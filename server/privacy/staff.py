@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from server.accounts.service import Caller
-from server.errors import ApiError, validation_failed
+from server.domain_errors import Forbidden, NotFound, invalid_fields
 from server.store.accounts import PROFILE_COLUMNS
 from server.store.staff import AuditEntry, StaffStore
 
@@ -45,8 +45,8 @@ def fields_for(roles: frozenset[str]) -> dict[str, str]:
     return fields
 
 
-def forbidden() -> ApiError:
-    return ApiError(403, "forbidden", "this needs a staff role")
+def forbidden() -> Forbidden:
+    return Forbidden("this needs a staff role")
 
 
 def account_state(deletion_requested_at: object) -> str:
@@ -60,14 +60,14 @@ class StaffService:
 
     async def require_role(self, caller: Caller, role: str) -> None:
         if role not in await self._store.roles_of(caller.user_id):
-            raise ApiError(403, "forbidden", f"this needs the {role} role")
+            raise Forbidden(f"this needs the {role} role")
 
     async def read_user(self, caller: Caller, subject_id: str, reason: object) -> dict[str, Any]:
         """What the caller's roles allow them to see of one user; the read is audited."""
         if not await self._store.roles_of(caller.user_id):
             raise forbidden()
         if not isinstance(reason, str) or not REASON_MIN <= len(reason.strip()) <= REASON_MAX:
-            raise validation_failed(
+            raise invalid_fields(
                 {"reason": f"say why you need this, in {REASON_MIN} to {REASON_MAX} characters"}
             )
         subject = int(subject_id) if subject_id.isdigit() else 0
@@ -89,8 +89,8 @@ class StaffService:
         return await self._store.audit_of(caller.user_id)
 
 
-def _not_found() -> ApiError:
-    return ApiError(404, "not_found", "no such user")
+def _not_found() -> NotFound:
+    return NotFound("no such user")
 
 
 def audit_json(entry: AuditEntry, iso: Callable[[float], str]) -> Mapping[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from server.errors import ApiError, validation_failed
+from server.domain_errors import Conflict, Forbidden, NotFound, invalid_fields
 from server.store.testimonials import PublishedTestimonial, TestimonialRecord, TestimonialStore
 from server.text_rules import TextKind, text_problem
 
@@ -28,8 +28,8 @@ def _text(raw: object, limit: int, multiline: bool) -> tuple[str | None, str | N
     return (None, problem) if problem else (value, None)
 
 
-def _not_found() -> ApiError:
-    return ApiError(404, "not_found", "no such testimonial")
+def _not_found() -> NotFound:
+    return NotFound("no such testimonial")
 
 
 class TestimonialService:
@@ -49,14 +49,13 @@ class TestimonialService:
         if data.get("consent") is not True:
             errors["consent"] = "tick the box to agree that this may be published"
         if errors:
-            raise validation_failed(errors)
+            raise invalid_fields(errors)
         assert body is not None and name is not None
         record = await self._store.submit(user_id, body, name, self._clock(), MAX_PENDING)
         if record is None:
-            raise ApiError(
-                409,
-                "too_many_pending",
+            raise Conflict(
                 f"{MAX_PENDING} of your testimonials are waiting for review already",
+                "too_many_pending",
             )
         return record
 
@@ -71,7 +70,7 @@ class TestimonialService:
         await self._require_admin(admin_id)
         status = status or "pending"
         if status not in STATUSES:
-            raise validation_failed({"status": f"one of {', '.join(STATUSES)}"})
+            raise invalid_fields({"status": f"one of {', '.join(STATUSES)}"})
         return await self._store.with_status(
             status, LIST_LIMIT, admin_id, f"testimonial review ({status})", self._clock()
         )
@@ -84,7 +83,7 @@ class TestimonialService:
         if record is None:
             raise _not_found()
         if record.status == "withdrawn":
-            raise ApiError(409, "withdrawn", "its author has withdrawn this testimonial")
+            raise Conflict("its author has withdrawn this testimonial", "withdrawn")
         return record
 
     async def published(self) -> list[PublishedTestimonial]:
@@ -92,4 +91,4 @@ class TestimonialService:
 
     async def _require_admin(self, user_id: int) -> None:
         if not await self._store.is_admin(user_id):
-            raise ApiError(403, "forbidden", "this needs the admin role")
+            raise Forbidden("this needs the admin role")
