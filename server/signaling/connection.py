@@ -35,7 +35,6 @@ from protocol.version import PROTOCOL_VERSION
 from server.accounts.service import AccountService, Caller
 from server.accounts.session_end import SessionEnd
 from server.domain_errors import DomainError
-from server.errors import ApiError
 from server.meetings.service import MeetingService
 from server.rooms.member import Farewell, Member, encoded
 from server.rooms.registry import RoomRegistry
@@ -226,7 +225,7 @@ class SignalingConnection:
         request_id = getattr(message, "id", None)
         try:
             reply = await self._dispatch(message)
-        except (ProtocolError, RoomError, ApiError, DomainError) as exc:
+        except (ProtocolError, RoomError, DomainError) as exc:
             reply = Error(code=exc.code, message=exc.message, id=request_id)
         except MediaError as exc:
             reply = Error(code="media_error", message=str(exc), id=request_id)
