@@ -64,3 +64,21 @@ def test_a_throttle_says_when_to_come_back() -> None:
     answer = http_error(Throttled("too many attempts", retry_after=30))
     assert answer.status == 429
     assert answer.headers == {"Retry-After": "30"}
+
+
+def test_a_precise_code_keeps_its_fields_and_retry_after() -> None:
+    taken = http_error(
+        Conflict(
+            "this username is already registered",
+            "username_taken",
+            fields={"username": "this username is already registered"},
+        )
+    )
+    assert (taken.status, taken.code) == (409, "username_taken")
+    assert taken.fields == {"username": "this username is already registered"}
+    too_soon = http_error(Throttled("one export per 10 minutes", "export_too_soon", retry_after=7))
+    assert (too_soon.status, too_soon.code, too_soon.headers) == (
+        429,
+        "export_too_soon",
+        {"Retry-After": "7"},
+    )
