@@ -105,6 +105,11 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
     # Signaling sockets by session and account: the account services close them as sessions end.
     live = LiveConnections(lambda used_at: app[ACCOUNTS].check_sessions(used_at))
     app[LIVE_CONNECTIONS] = live
+
+    async def close_signaling(app: web.Application) -> None:
+        live.close_all()  # else shutdown waits for every meeting's clients to leave
+
+    app.on_shutdown.append(close_signaling)
     app.on_response_prepare.append(server_name)  # no software versions in `Server`
     app.add_routes(meta.routes)
     app.add_routes(accounts.routes)

@@ -39,3 +39,4 @@ FAREWELL_CLOSINGS = {
 }
 
 NORMAL = Closing(1000, "")
+GOING_AWAY = Closing(1001, "the server is stopping")

@@ -42,6 +42,7 @@ from server.rooms.room import Room, RoomError
 from server.sfu.engine import MediaError
 from server.signaling.closing import (
     FAREWELL_CLOSINGS,
+    GOING_AWAY,
     NORMAL,
     SESSION_CLOSINGS,
     TOO_SLOW,
@@ -127,6 +128,9 @@ class SignalingConnection:
 
     def end_session(self, why: SessionEnd) -> None:
         self._end(SESSION_CLOSINGS[why], silence=True)
+
+    def going_away(self) -> None:
+        self._end(GOING_AWAY, silence=True)
 
     def _too_slow(self) -> None:
         log.warning("dropping a signaling connection that does not read its messages")

@@ -34,6 +34,10 @@ class LiveSocket(Protocol):
 
     def end_session(self, why: SessionEnd) -> None: ...
 
+    def going_away(self) -> None:
+        """The server is stopping: close now (the rooms close after)."""
+        ...
+
 
 class LiveConnections:
     def __init__(self, check: SessionChecker):
@@ -56,6 +60,12 @@ class LiveConnections:
 
     def count(self) -> int:
         return len(self._callers)
+
+    def close_all(self) -> None:
+        """Server shutdown: close every socket now rather than wait for clients to go."""
+        for socket in list(self._callers):
+            self.discard(socket)
+            socket.going_away()
 
     # SessionEnds: what the account services call.
 

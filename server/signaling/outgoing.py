@@ -31,6 +31,7 @@ SLOW_SECONDS = 5.0
 HARD_LIMIT_BYTES = 16 * 1024 * 1024  # twice the largest `joined` (500 chat messages of 16 KiB)
 
 _FIN_TEXT = 0x81
+_SHARED_MAX = 64 * 1024  # broadcasts are smaller (a chat message is at most 16 KiB of body)
 
 
 def text_frame_header(length: int) -> bytes:
@@ -103,8 +104,11 @@ class OutgoingFrames:
             return
         if framed is None:
             framed = {}
-        parts = []
+        parts: list[bytes] = []
         for payload in self._pending:
+            if len(payload) > _SHARED_MAX:  # a reply of its own: not worth hashing
+                parts += (text_frame_header(len(payload)), payload)
+                continue
             frame = framed.get(payload)
             if frame is None:
                 frame = framed[payload] = text_frame_header(len(payload)) + payload

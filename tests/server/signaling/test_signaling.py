@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from aiohttp.test_utils import TestClient
@@ -192,3 +193,15 @@ async def test_reconnecting_within_30_seconds_resumes(people: People) -> None:
     thief = await people.peer(await people.user("tia"))
     stolen = await thief.request("join", join_code=code, resume=first.resume)
     assert isinstance(stolen, Joined) and stolen.you != first.you
+
+
+async def test_a_stopping_server_closes_the_sockets_at_once(
+    people: People, client: TestClient
+) -> None:
+    token = await people.user("gus")
+    code = (await people.meeting(token))["join_code"]
+    peer = await people.peer(token)
+    assert isinstance(await peer.request("join", join_code=code), Joined)
+    stopping = asyncio.create_task(client.server.close())
+    assert await peer.closed() == (1001, "the server is stopping")
+    await asyncio.wait_for(stopping, 15)
