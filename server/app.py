@@ -148,6 +148,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> we
                 settings.login_max_failures,
                 settings.login_window_seconds,
                 clock,
+                max_failures_per_address=settings.login_max_failures_per_address,
             ),
             gate=VerificationGate(settings.max_concurrent_hashes),
             settings=settings,

@@ -48,6 +48,8 @@ class Settings:
     session_absolute_seconds: int = 60 * 24 * 3600
     login_window_seconds: int = 15 * 60
     login_max_failures: int = 5
+    # Per address: higher, since several people may share one router's address.
+    login_max_failures_per_address: int = 20
     # During a flood a refused password check (429) is answered this late: the flood slows itself.
     password_refusal_delay_seconds: float = 1.0
     max_concurrent_hashes: int = 2
@@ -123,6 +125,8 @@ def settings_from_config(data_dir: Path, config: dict[str, Any], **overrides: An
         values["tls_key"] = Path(tls["key"])
     if "always" in tls:
         values["tls_always"] = bool(tls["always"])
+    if "max_failures_per_address" in accounts:
+        values["login_max_failures_per_address"] = int(accounts["max_failures_per_address"])
     if "refusal_delay_seconds" in accounts:
         values["password_refusal_delay_seconds"] = float(accounts["refusal_delay_seconds"])
     if "required_fields" in accounts:

@@ -17,7 +17,9 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
-PER_ADDRESS = 2
+# Several people behind one office or home router log in at once; one address's flood still
+# holds at most this many checks (the queues below bound the rest).
+PER_ADDRESS = 8
 QUEUE_LIMITS = {"unknown": 32, "suspect": 8}
 # What a refused client is told to wait, in seconds: a slot frees within one argon2 run.
 BUSY_RETRY_AFTER = 1

@@ -87,13 +87,20 @@ def _keys(who: Who) -> tuple[str, ...]:
 
 
 class PasswordThrottle:
-    """At most `max_failures` failed password checks per account and per address in `window` s."""
+    """At most `max_failures` failed password checks per account (and `max_failures_per_address`
+    per address) in `window` seconds."""
 
     def __init__(
-        self, store: ThrottleStore, max_failures: int, window: float, clock: Callable[[], float]
+        self,
+        store: ThrottleStore,
+        max_failures: int,
+        window: float,
+        clock: Callable[[], float],
+        max_failures_per_address: int | None = None,
     ):
         self._store = store
         self._max = max_failures
+        self._max_per_address = max_failures_per_address or max_failures
         self._window = window
         self._clock = clock
         self._records: dict[str, _Record] = {}
@@ -186,13 +193,14 @@ class PasswordThrottle:
         """Raise TooManyAttempts if `key` has no try left; make sure it has a record."""
         record = self._record(key)
         failures = record.failures
+        limit = self._max_per_address if key.startswith("address:") else self._max
         while failures and failures[0] <= now - self._window:
             failures.popleft()
-        if len(failures) + record.in_progress < self._max:
+        if len(failures) + record.in_progress < limit:
             return
-        if len(failures) >= self._max:
-            # When the max-th latest failure leaves the window, one more try is allowed.
-            wait = failures[len(failures) - self._max] + self._window - now
+        if len(failures) >= limit:
+            # When the limit-th latest failure leaves the window, one more try is allowed.
+            wait = failures[len(failures) - limit] + self._window - now
             raise TooManyAttempts(max(1, math.ceil(wait)))
         raise TooManyAttempts(IN_PROGRESS_RETRY_AFTER)
 

@@ -156,3 +156,15 @@ def test_ipv6_addresses_are_counted_by_their_64() -> None:
     assert address_key("2001:db8:1:3::1") != address_key("2001:db8:1:2::1")
     assert address_key("::ffff:192.0.2.7") == "192.0.2.7"
     assert address_key(None) is None
+
+
+async def test_people_behind_one_router_log_in_at_the_same_moment(client: TestClient) -> None:
+    people = [f"member{n}" for n in range(6)]
+    for name in people:
+        await register(client, username=name, email=f"{name}@example.org")
+    answers = await asyncio.gather(
+        *(attempt(client, "127.0.3.2", name, ALICE["password"]) for name in people)
+    )
+    assert [answer.status for answer in answers] == [201] * len(people), [
+        a.headers for a in answers
+    ]
