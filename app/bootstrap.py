@@ -21,6 +21,7 @@ from app.core.paths import AppPaths, resolve_paths
 from app.core.resources import read_resource, resource_path, resources_dir
 from app.core.server_link import ServerLink
 from app.core.token_store import TokenStore
+from app.main_thread_gc import MainThreadCollector
 from app.qt_loop import DrainingEventLoop
 from app.ui.main_window import MainWindow
 from app.viewmodels.app_viewmodel import AppViewModel
@@ -101,10 +102,17 @@ def run_app(options: Options, env: Mapping[str, str]) -> int:
     paths = resolve_paths(options.data_dir, options.config_dir, env)
     loop = DrainingEventLoop(qapp)
     asyncio.set_event_loop(loop)
-    with loop:
-        window = build_window(paths, options.server, synthetic_devices=options.synthetic_devices)
-        loop.run_until_complete(run_window(window))
-        loop.run_until_complete(_cancel_leftovers())
+    collector = MainThreadCollector(qapp)
+    collector.start()
+    try:
+        with loop:
+            window = build_window(
+                paths, options.server, synthetic_devices=options.synthetic_devices
+            )
+            loop.run_until_complete(run_window(window))
+            loop.run_until_complete(_cancel_leftovers())
+    finally:
+        collector.stop()
     return 0
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.core.bundled_server import BundledServer
 from app.core.paths import AppPaths
+from app.main_thread_gc import MainThreadCollector
 from app.qt_loop import DrainingEventLoop
 
 # Offscreen Qt warns about this for every shown window; it says nothing about our code.
@@ -59,9 +60,12 @@ def qt_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     """An asyncio loop living inside Qt's: qtbot's waits also run our coroutines."""
     loop = DrainingEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
+    collector = MainThreadCollector()  # as the app runs: garbage collected on the Qt thread
+    collector.start()
     try:
         yield loop
     finally:
+        collector.stop()
         # Not loop.stop(): it calls QApplication.exit(), which leaves Qt's "quit now" flag set
         # and stops timers from firing in later tests. Mark the loop idle by hand instead.
         loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
