@@ -14,14 +14,24 @@ SYSTEM_PACKAGES := libportaudio2 libglib2.0-0 libegl1 libgl1 libopengl0 libfontc
 	libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 \
 	libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libx11-xcb1 libgssapi-krb5-2 fonts-dejavu-core \
 	xvfb xauth
+# What the tests add: Chromium checks server pages, coturn relays media, nftables and nginx make
+# the NAT, firewall and reverse-proxy networks the tests build in namespaces of their own.
+TEST_PACKAGES := chromium coturn nftables nginx-light iproute2
 
-.PHONY: install system-deps venv run run-headless server test test-fresh soak lint mypy bench clean
+.PHONY: install test-install system-deps test-deps apt-packages venv run run-headless server test test-fresh soak lint mypy bench clean
 
 install: system-deps
 	@$(MAKE) --no-print-directory venv
 
+# Service packages are installed with RUNLEVEL=1 so that their init scripts start nothing.
 system-deps:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+	@$(MAKE) --no-print-directory apt-packages PACKAGES="$(SYSTEM_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory apt-packages PACKAGES="$(TEST_PACKAGES)"
+
+apt-packages:
+	@missing=$$(for p in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
 	done; $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv); \
 	missing=$$(echo $$missing); \
@@ -36,7 +46,7 @@ system-deps:
 		fi; \
 		echo "Installing system packages: $$missing"; \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+		$$SUDO env RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 # A .venv left half-made (no pip, or a Python that no longer runs) is made again, not trusted;
@@ -63,7 +73,9 @@ run-headless: install
 server: install
 	$(BIN)/python -m server
 
-test: install
+test-install: install test-deps
+
+test: test-install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(PYTEST)
