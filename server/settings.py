@@ -29,8 +29,34 @@ ALWAYS_REQUIRED: frozenset[str] = frozenset(
 )
 
 
+REGISTRATION_MODES = ("open", "local")
+
+
 class SettingsError(ValueError):
     """The configuration cannot be used; the message says why."""
+
+
+def parse_port_range(text: str) -> tuple[int, int]:
+    """'40000-40099' as (40000, 40099); SettingsError when it is not a range of UDP ports."""
+    low, sep, high = text.strip().partition("-")
+    try:
+        first, last = int(low), int(high if sep else low)
+    except ValueError:
+        raise SettingsError(f"udp_ports must look like 40000-40099, not {text!r}") from None
+    if not 1024 <= first <= last <= 65535:
+        raise SettingsError(f"udp_ports must lie within 1024-65535, low to high, not {text!r}")
+    return first, last
+
+
+def parse_networks(values: list[str]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Addresses or CIDR networks (trusted_proxies); SettingsError on one that is neither."""
+    networks = []
+    for value in values:
+        try:
+            networks.append(ipaddress.ip_network(str(value).strip(), strict=False))
+        except ValueError:
+            raise SettingsError(f"not an address or network: {value!r}") from None
+    return tuple(networks)
 
 
 @dataclass(frozen=True)
@@ -62,6 +88,21 @@ class Settings:
     smtp_password: str | None = None
     smtp_starttls: bool = True
     mail_from: str = "Podium <podium@localhost>"
+    # "local": accounts can be registered only from this machine (the owner hosting from the
+    # app); everyone else comes in with an invite, as a guest or with an existing account.
+    registration: str = "open"
+    # Only requests from these addresses have X-Forwarded-For/-Proto and Forwarded believed.
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    # [media]: the address announced in ICE candidates (server behind 1:1 NAT), and the UDP
+    # ports every server-side ICE socket is bound in (so a firewall can be opened for them).
+    media_public_ip: str | None = None
+    media_udp_ports: tuple[int, int] | None = None
+    # [ice]: STUN and TURN URLs handed to clients; with turn_secret, time-limited TURN
+    # credentials in coturn's use-auth-secret scheme, good for turn_ttl_seconds.
+    ice_stun: tuple[str, ...] = ()
+    ice_turn: tuple[str, ...] = ()
+    turn_secret: str | None = None
+    turn_ttl_seconds: int = 24 * 3600
     deletion_grace_days: float = 7.0
     statistics_enabled: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
@@ -76,6 +117,19 @@ class Settings:
             )
         if not 0 <= self.port <= 65535:
             raise SettingsError(f"port out of range: {self.port}")
+        if self.registration not in REGISTRATION_MODES:
+            raise SettingsError(
+                f"registration must be 'open' or 'local', not {self.registration!r}"
+            )
+        if self.media_public_ip is not None:
+            try:
+                ipaddress.ip_address(self.media_public_ip)
+            except ValueError:
+                raise SettingsError(
+                    f"public_ip must be an IP address, not {self.media_public_ip!r}"
+                ) from None
+        if self.turn_ttl_seconds <= 0:
+            raise SettingsError("turn_ttl_seconds must be positive")
         if self.key_source not in ("auto", "file"):
             raise SettingsError(f"key_source must be 'auto' or 'file', not {self.key_source!r}")
 
@@ -106,6 +160,17 @@ def load_config_file(path: Path) -> dict[str, Any]:
 
 def settings_from_config(data_dir: Path, config: dict[str, Any], **overrides: Any) -> Settings:
     """Build Settings from a parsed server.toml, with command-line values taking precedence."""
+    try:
+        return _settings_from_config(data_dir, config, overrides)
+    except SettingsError:
+        raise
+    except (TypeError, ValueError, AttributeError) as exc:  # a value of the wrong type
+        raise SettingsError(f"a setting in the config file has the wrong type: {exc}") from exc
+
+
+def _settings_from_config(
+    data_dir: Path, config: dict[str, Any], overrides: dict[str, Any]
+) -> Settings:
     server = config.get("server", {})
     tls = config.get("tls", {})
     accounts = config.get("accounts", {})
@@ -144,6 +209,25 @@ def settings_from_config(data_dir: Path, config: dict[str, Any], **overrides: An
             values[name] = kind(mail[key])
     if "public_url" in server:
         values["public_url"] = str(server["public_url"]).rstrip("/")
+    if "registration" in accounts:
+        values["registration"] = str(accounts["registration"])
+    http = config.get("http", {})
+    if "trusted_proxies" in http:
+        values["trusted_proxies"] = parse_networks(list(http["trusted_proxies"]))
+    media = config.get("media", {})
+    if "public_ip" in media:
+        values["media_public_ip"] = str(media["public_ip"])
+    if "udp_ports" in media:
+        values["media_udp_ports"] = parse_port_range(str(media["udp_ports"]))
+    ice = config.get("ice", {})
+    if "stun" in ice:
+        values["ice_stun"] = tuple(str(url) for url in ice["stun"])
+    if "turn" in ice:
+        values["ice_turn"] = tuple(str(url) for url in ice["turn"])
+    if "turn_secret" in ice:
+        values["turn_secret"] = str(ice["turn_secret"])
+    if "turn_ttl_seconds" in ice:
+        values["turn_ttl_seconds"] = int(ice["turn_ttl_seconds"])
     privacy = config.get("privacy", {})
     if "deletion_grace_days" in privacy:
         values["deletion_grace_days"] = float(privacy["deletion_grace_days"])
