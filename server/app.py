@@ -54,6 +54,7 @@ from server.keys import (
     STAFF,
     STATISTICS,
     TESTIMONIALS,
+    TLS_PIN,
 )
 from server.mail.links import configured_base_url
 from server.mail.outbox import Outbox
@@ -95,13 +96,16 @@ from server.testimonials.service import TestimonialService
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> web.Application:
+def create_app(
+    settings: Settings, clock: Callable[[], float] = time.time, *, tls_pin: str | None = None
+) -> web.Application:
     require_media_internals()  # refuse an aiortc/aioice/pylibsrtp the SFU was not written for
     app = web.Application(
         middlewares=[security_headers, json_errors, bearer_auth, usage_statistics],
         client_max_size=settings.max_body_bytes,
     )
     app[SETTINGS] = settings
+    app[TLS_PIN] = tls_pin
     # Signaling sockets by session and account: the account services close them as sessions end.
     live = LiveConnections(lambda used_at: app[ACCOUNTS].check_sessions(used_at))
     app[LIVE_CONNECTIONS] = live

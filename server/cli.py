@@ -21,7 +21,7 @@ from server.http import bad_request_log
 from server.settings import Settings, SettingsError, load_config_file, settings_from_config
 from server.sfu.internals import IncompatibleMediaLibraries
 from server.store.errors import StoreError
-from server.tls import ensure_self_signed, server_context
+from server.tls import certificate_pin, ensure_self_signed, server_context
 
 READY_LINE = "PODIUM-SERVER-READY"
 log = logging.getLogger("podium.server")
@@ -90,11 +90,13 @@ def main(argv: list[str] | None = None) -> None:
 async def serve(settings: Settings, *, exit_with_stdin: bool = False) -> int:
     """Serve until SIGINT/SIGTERM (or stdin closing); announce the address when listening."""
     ssl_context = None
+    pin: str | None = None
     if settings.serves_tls:
         cert, key = settings.tls_cert, settings.tls_key
         if cert is None or key is None:
             cert, key = ensure_self_signed(settings.data_dir / "tls", settings.host)
-            log.info("serving TLS with the self-signed certificate %s", cert)
+            pin = certificate_pin(cert)
+            log.info("serving TLS with the self-signed certificate %s (%s)", cert, pin)
         ssl_context = server_context(cert, key)
     elif not settings.is_loopback:
         log.warning("serving plain HTTP on %s because --insecure was given", settings.host)
@@ -104,7 +106,7 @@ async def serve(settings: Settings, *, exit_with_stdin: bool = False) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
             loop.add_signal_handler(sig, stop.set)
-    runner = web.AppRunner(create_app(settings), handle_signals=False, access_log=None)
+    runner = web.AppRunner(create_app(settings, tls_pin=pin), handle_signals=False, access_log=None)
     await runner.setup()
     if exit_with_stdin:
         _watch_stdin(loop, stop)

@@ -43,6 +43,9 @@ POLICY = web.AppKey("policy", PolicyService)
 CONTACTS = web.AppKey("contacts", ContactService)
 PUBLIC_PROFILES = web.AppKey("public_profiles", PublicProfileService)
 TESTIMONIALS = web.AppKey("testimonials", TestimonialService)
+# The pin of the self-signed certificate this server serves, for invite links; None when it
+# serves plain HTTP or a certificate of the operator's (which clients verify as usual).
+TLS_PIN: web.AppKey[str | None] = web.AppKey("tls_pin")
 
 # Set on the request by the auth middleware for handlers marked with @authenticated.
 CALLER = web.RequestKey("caller", Caller)

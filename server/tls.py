@@ -12,7 +12,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from protocol.pins import pin_of_certificate
 from server.private_files import private_dir, private_file, write_private
+
+
+def certificate_pin(cert_path: Path) -> str:
+    """The pin ("sha256:...") of the first certificate in a PEM file."""
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    return pin_of_certificate(cert.public_bytes(serialization.Encoding.DER))
 
 
 def ensure_self_signed(directory: Path, host: str) -> tuple[Path, Path]:

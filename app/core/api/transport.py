@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,13 +17,18 @@ from protocol.version import API_PREFIX
 _ERROR_KEYS = ("code", "message", "fields")
 _DOWNLOAD_CHUNK = 64 * 1024
 
+# What aiohttp takes as `ssl=`: True verifies with the system's trust store, a Fingerprint
+# accepts exactly the pinned certificate, an SSLContext carries its own trust.
+SslOption = ssl.SSLContext | aiohttp.Fingerprint | bool
+
 
 class Transport:
     """The base of every API area: the server's address, the bearer token, the HTTP session."""
 
-    def __init__(self, base_url: str, *, timeout: float = 15.0) -> None:
+    def __init__(self, base_url: str, *, timeout: float = 15.0, ssl: SslOption = True) -> None:
         self.base_url = base_url.rstrip("/")
         self.token: str | None = None
+        self.ssl: SslOption = ssl
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
 
@@ -49,7 +55,7 @@ class Transport:
             headers["Content-Type"] = content_type
         try:
             async with self._client().request(
-                method, url, json=body, data=data, params=params, headers=headers
+                method, url, json=body, data=data, params=params, headers=headers, ssl=self.ssl
             ) as resp:
                 payload = await _read_json(resp)
                 if resp.status >= 400:
@@ -65,7 +71,7 @@ class Transport:
         timeout = aiohttp.ClientTimeout(total=None, sock_read=self._timeout.total)
         try:
             async with self._client().get(
-                url, headers=self._headers(True), timeout=timeout
+                url, headers=self._headers(True), timeout=timeout, ssl=self.ssl
             ) as resp:
                 if resp.status >= 400:
                     raise _error_from(resp, await _read_json(resp))

@@ -24,6 +24,7 @@ from aiortc import (
 from aiortc.mediastreams import MediaStreamError
 from av.frame import Frame
 
+from app.core.api.transport import SslOption
 from app.core.meeting.gated_track import GatedTrack
 from app.core.meeting.signaling_client import SignalingClient
 from protocol.client_messages import (
@@ -92,8 +93,15 @@ class CallState:
 
 
 class Call:
-    def __init__(self, base_url: str, token: str, frame_sink: FrameSink | None = None):
-        self._signaling = SignalingClient(base_url)
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        frame_sink: FrameSink | None = None,
+        *,
+        ssl: SslOption = True,
+    ):
+        self._signaling = SignalingClient(base_url, ssl=ssl)
         self._token = token
         self._frame_sink = frame_sink
         self.state = CallState()

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 
+from app.core.api.transport import SslOption
 from protocol.codec import Codec, Message, ProtocolError, encode
 from protocol.server_messages import SERVER_MESSAGES, Error
 from protocol.version import API_PREFIX
@@ -30,7 +31,14 @@ class SignalingError(Exception):
 class SignalingClient:
     """One WebSocket to a Podium server; `request` awaits the reply with the same id."""
 
-    def __init__(self, base_url: str, session: aiohttp.ClientSession | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        session: aiohttp.ClientSession | None = None,
+        *,
+        ssl: SslOption = True,
+    ):
+        self._ssl = ssl
         self._url = base_url.rstrip("/").replace("http", "ws", 1) + f"{API_PREFIX}/ws"
         self._own_session = session is None
         self._session = session
@@ -43,7 +51,9 @@ class SignalingClient:
     async def connect(self) -> None:
         if self._session is None:
             self._session = aiohttp.ClientSession()
-        self._ws = await self._session.ws_connect(self._url, heartbeat=20.0, max_msg_size=0)
+        self._ws = await self._session.ws_connect(
+            self._url, heartbeat=20.0, max_msg_size=0, ssl=self._ssl
+        )
         self._reader = asyncio.create_task(self._read())
 
     def next_id(self) -> str:
