@@ -47,6 +47,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve plain HTTP on a non-loopback address (not recommended)",
     )
     parser.add_argument(
+        "--tls",
+        action="store_true",
+        default=None,
+        help="serve TLS even on a loopback address (always on other addresses)",
+    )
+    parser.add_argument(
+        "--public-url",
+        default=None,
+        help="the address others reach this server at, for invite and e-mail links",
+    )
+    parser.add_argument(
+        "--registration",
+        choices=("open", "local"),
+        default=None,
+        help="who may register accounts: anyone (open) or only this machine's own user (local)",
+    )
+    parser.add_argument(
         "--exit-with-stdin",
         action="store_true",
         help="stop when standard input closes (used by the desktop app for its bundled server)",
@@ -62,7 +79,14 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         config.get("server", {}).get("data_dir") or platformdirs.user_data_dir("podium-server")
     )
     return settings_from_config(
-        data_dir.expanduser(), config, host=args.host, port=args.port, insecure=args.insecure
+        data_dir.expanduser(),
+        config,
+        host=args.host,
+        port=args.port,
+        insecure=args.insecure,
+        tls_always=args.tls,
+        public_url=args.public_url.rstrip("/") if args.public_url else None,
+        registration=args.registration,
     )
 
 
