@@ -21,7 +21,7 @@ from server.http import bad_request_log
 from server.settings import Settings, SettingsError, load_config_file, settings_from_config
 from server.sfu.internals import IncompatibleMediaLibraries
 from server.store.errors import StoreError
-from server.tls import certificate_pin, ensure_self_signed, server_context
+from server.tls import certificate_names, certificate_pin, ensure_self_signed, server_context
 
 READY_LINE = "PODIUM-SERVER-READY"
 log = logging.getLogger("podium.server")
@@ -118,7 +118,9 @@ async def serve(settings: Settings, *, exit_with_stdin: bool = False) -> int:
     if settings.serves_tls:
         cert, key = settings.tls_cert, settings.tls_key
         if cert is None or key is None:
-            cert, key = ensure_self_signed(settings.data_dir / "tls", settings.host)
+            cert, key = ensure_self_signed(
+                settings.data_dir / "tls", certificate_names(settings.host, settings.public_url)
+            )
             pin = certificate_pin(cert)
             log.info("serving TLS with the self-signed certificate %s (%s)", cert, pin)
         ssl_context = server_context(cert, key)

@@ -1,4 +1,10 @@
-"""Run the bundled Podium server as a child process on loopback and stop it again."""
+"""Run the bundled Podium server as a child process and stop it again.
+
+By default it listens on loopback only. Shared on the network (`NetworkListen`), it listens on
+every IPv4 address with TLS (its self-signed certificate, made once in its data folder), on the
+port kept for it, with public_url set so links name an address others can use, and with
+registration closed to everyone but this machine's own user.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,15 @@ import contextlib
 import os
 import sys
 from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from protocol.pins import pin_of_certificate
 
 READY_PREFIX = "PODIUM-SERVER-READY "
 DEFAULT_START_TIMEOUT = 30.0
@@ -26,20 +39,44 @@ class BundledServerError(Exception):
         self.stderr_tail = stderr_tail
 
 
-def server_command(data_dir: Path, python: str | None = None) -> list[str]:
+@dataclass(frozen=True)
+class NetworkListen:
+    """Serve others: every IPv4 address on `port`; links name `public_url` (None: loopback only)."""
+
+    port: int
+    public_url: str | None
+
+
+def server_command(
+    data_dir: Path, python: str | None = None, network: NetworkListen | None = None
+) -> list[str]:
     """The child's argv; by module name because the app never imports the server."""
-    return [
-        python or sys.executable,
-        "-m",
-        "server",
-        "--data-dir",
-        str(data_dir),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--exit-with-stdin",
-    ]
+    command = [python or sys.executable, "-m", "server", "--data-dir", str(data_dir)]
+    if network is None:
+        command += ["--host", "127.0.0.1", "--port", "0"]
+    else:
+        # Off loopback the server always serves TLS; only this machine may register.
+        command += ["--host", "0.0.0.0", "--port", str(network.port), "--registration", "local"]
+        if network.public_url:
+            command += ["--public-url", network.public_url]
+    return [*command, "--exit-with-stdin"]
+
+
+def certificate_pin_in(data_dir: Path) -> str | None:
+    """The pin of the self-signed certificate the server made in its data folder, if any."""
+    try:
+        pem = (Path(data_dir) / "tls" / "cert.pem").read_bytes()
+    except FileNotFoundError:
+        return None
+    return pin_of_certificate(x509.load_pem_x509_certificate(pem).public_bytes(Encoding.DER))
+
+
+def local_url(announced: str) -> str:
+    """The URL this machine uses to reach a server that announced a wildcard address."""
+    parts = urlsplit(announced)
+    if parts.hostname in ("0.0.0.0", "::"):
+        return f"{parts.scheme}://127.0.0.1:{parts.port}"
+    return announced
 
 
 class BundledServer:
@@ -53,8 +90,11 @@ class BundledServer:
         start_timeout: float = DEFAULT_START_TIMEOUT,
         env: dict[str, str] | None = None,
         cwd: Path | None = None,
+        network: NetworkListen | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
+        self.network = network
+        self.pin: str | None = None  # the certificate's pin once started with TLS
         self._python = python
         self._start_timeout = start_timeout
         self._env = env
@@ -67,7 +107,7 @@ class BundledServer:
 
     @property
     def base_url(self) -> str | None:
-        """http://127.0.0.1:PORT once running, else None."""
+        """Where this machine reaches it (http://127.0.0.1:PORT, https:// when shared)."""
         return self._base_url
 
     @property
@@ -100,7 +140,7 @@ class BundledServer:
         self._ready = asyncio.get_running_loop().create_future()
         try:
             self._process = await asyncio.create_subprocess_exec(
-                *server_command(self.data_dir, self._python),
+                *server_command(self.data_dir, self._python, self.network),
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
@@ -121,7 +161,9 @@ class BundledServer:
             ),
         ]
         try:
-            self._base_url = await self._await_ready(self._process, self._ready)
+            self._base_url = local_url(await self._await_ready(self._process, self._ready))
+            if self._base_url.startswith("https://"):
+                self.pin = certificate_pin_in(self.data_dir)
         except BaseException:
             # Also on cancellation (the app quitting mid-start): never leave the child behind.
             await self.stop()
@@ -132,6 +174,7 @@ class BundledServer:
         """Close its stdin, wait for the child to exit, kill it after `grace` s; return its code."""
         process, self._process = self._process, None
         self._base_url = None
+        self.pin = None
         code: int | None = None
         if process is not None:
             if process.stdin is not None:

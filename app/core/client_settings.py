@@ -26,14 +26,23 @@ class ServerMode(StrEnum):
 
 @dataclass(frozen=True)
 class ClientSettings:
-    """The remembered server choice; `server_url` is set only for REMOTE."""
+    """The remembered server choice; `server_url` is set only for REMOTE.
+
+    `share_on_network` (BUNDLED only): the bundled server listens on this machine's addresses
+    with TLS so that others can join meetings hosted here.
+    """
 
     mode: ServerMode = ServerMode.BUNDLED
     server_url: str | None = None
+    share_on_network: bool = False
 
-    def to_json(self) -> dict[str, str | None]:
+    def to_json(self) -> dict[str, str | bool | None]:
         """A JSON-ready dict."""
-        return {"server": self.mode.value, "server_url": self.server_url}
+        return {
+            "server": self.mode.value,
+            "server_url": self.server_url,
+            "share_on_network": self.share_on_network,
+        }
 
     @classmethod
     def from_json(cls, data: object) -> ClientSettings:
@@ -43,7 +52,10 @@ class ClientSettings:
         mode = ServerMode(data.get("server", ServerMode.BUNDLED))
         if mode is ServerMode.REMOTE:
             return cls(mode, validate_server_url(str(data.get("server_url") or "")))
-        return cls(mode)
+        share = data.get("share_on_network", False)
+        if not isinstance(share, bool):
+            raise ValueError("share_on_network must be true or false")
+        return cls(mode, share_on_network=share)
 
 
 def validate_server_url(text: str) -> str:

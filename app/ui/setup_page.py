@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QFrame,
     QHBoxLayout,
     QLineEdit,
@@ -45,9 +46,23 @@ class SetupPage(QWidget):
 
         self.bundled = _Choice(
             "This computer",
-            "Podium runs its own server here. Nothing to set up; your data stays on this "
-            "computer. Best for trying Podium or hosting from this machine.",
+            "Podium runs its own server here. Nothing to set up; your data stays on this computer.",
         )
+        self.share = QCheckBox("Let others join over the network")
+        self.share.setObjectName("shareOnNetwork")
+        self.share.setAccessibleName("Let others join over the network")
+        share_note = plain_label(
+            "Others on your network (or beyond, if your router forwards the port) join the "
+            "meetings you host here with the invite links you send them. Only you can make an "
+            "account on this computer. Leave it off on a public network such as a café's.",
+            role="hint",
+        )
+        share_note.setWordWrap(True)
+        share_box = QVBoxLayout()
+        share_box.setContentsMargins(26, 4, 0, 0)
+        share_box.addWidget(self.share)
+        share_box.addWidget(share_note)
+        self.bundled.body.addLayout(share_box)
         self.remote = _Choice(
             "A server",
             "Connect to the Podium server of your organisation or of someone you meet with.",
@@ -92,11 +107,14 @@ class SetupPage(QWidget):
         self.url.returnPressed.connect(self._submit)
         self.proceed.clicked.connect(self._submit)
         self.cancel.clicked.connect(vm.cancel)
+        self.share.toggled.connect(lambda on: on and self.bundled.radio.setChecked(True))
         vm.choiceChanged.connect(self._show_choice)
+        vm.shareChanged.connect(self.share.setChecked)
         vm.cancellableChanged.connect(self.cancel.setVisible)
         vm.fieldErrorsChanged.connect(self._show_url_error)
         vm.errorChanged.connect(self.error.show_message)
         self._show_choice(vm.mode, vm.url)
+        self.share.setChecked(vm.share_on_network)
         self.cancel.setVisible(vm.cancellable)
 
     def _show_choice(self, mode: str, url: str) -> None:
@@ -115,4 +133,4 @@ class SetupPage(QWidget):
 
     def _submit(self) -> None:
         mode = REMOTE if self.remote.radio.isChecked() else BUNDLED
-        self._vm.submit(mode, self.url.text())
+        self._vm.submit(mode, self.url.text(), self.share.isChecked())

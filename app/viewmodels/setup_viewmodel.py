@@ -15,6 +15,7 @@ class SetupViewModel(FormViewModel):
     """Validates the choice and hands it on as a ClientSettings (through `chosen`)."""
 
     choiceChanged = Signal(str, str)
+    shareChanged = Signal(bool)
     cancellableChanged = Signal(bool)
     chosen = Signal(object)
     cancelled = Signal()
@@ -23,6 +24,7 @@ class SetupViewModel(FormViewModel):
         super().__init__(parent)
         self._mode = BUNDLED
         self._url = ""
+        self._share = False
         self._cancellable = False
 
     @property
@@ -36,6 +38,11 @@ class SetupViewModel(FormViewModel):
         return self._url
 
     @property
+    def share_on_network(self) -> bool:
+        """The bundled server is (to be) shared with others on the network."""
+        return self._share
+
+    @property
     def cancellable(self) -> bool:
         """True when a choice already exists, so the page can offer Cancel."""
         return self._cancellable
@@ -46,11 +53,13 @@ class SetupViewModel(FormViewModel):
         if current is not None:
             self._mode = current.mode.value
             self._url = current.server_url or self._url
+            self._share = current.share_on_network
         self._cancellable = current is not None
         self.choiceChanged.emit(self._mode, self._url)
+        self.shareChanged.emit(self._share)
         self.cancellableChanged.emit(self._cancellable)
 
-    def submit(self, mode: str, url: str) -> None:
+    def submit(self, mode: str, url: str, share_on_network: bool = False) -> None:
         """Check the choice; emits chosen(ClientSettings) or a field error on the URL."""
         self.clear_messages()
         self._url = url.strip()
@@ -62,7 +71,8 @@ class SetupViewModel(FormViewModel):
                 return
             self._url = settings.server_url or ""
         else:
-            settings = ClientSettings(ServerMode.BUNDLED)
+            settings = ClientSettings(ServerMode.BUNDLED, share_on_network=share_on_network)
+            self._share = share_on_network
         self._mode = settings.mode.value
         self.chosen.emit(settings)
 

@@ -59,15 +59,26 @@ def test_choice_round_trips_through_json(tmp_path: Path) -> None:
     assert json.loads(file.path.read_text()) == {
         "server": "remote",
         "server_url": "https://podium.example.org",
+        "share_on_network": False,
     }
     assert file.load() == remote
     file.save(ClientSettings())
     assert file.load() == ClientSettings(ServerMode.BUNDLED)
+    shared = ClientSettings(ServerMode.BUNDLED, share_on_network=True)
+    file.save(shared)
+    assert file.load() == shared
     assert [p.name for p in file.path.parent.iterdir()] == [SETTINGS_FILE]
 
 
 @pytest.mark.parametrize(
-    "content", ["{", "[]", '{"server": "moon"}', '{"server": "remote", "server_url": "x"}']
+    "content",
+    [
+        "{",
+        "[]",
+        '{"server": "moon"}',
+        '{"server": "remote", "server_url": "x"}',
+        '{"server": "bundled", "share_on_network": "yes"}',
+    ],
 )
 def test_damaged_settings_bring_back_the_first_start_choice(tmp_path: Path, content: str) -> None:
     file = SettingsFile(tmp_path)

@@ -1,0 +1,32 @@
+"""What the owner is told while this computer's server is shared with others."""
+
+from __future__ import annotations
+
+from app.core.network_hosting import HostingAddress
+from protocol.pins import PIN_PREFIX
+
+
+def readable_pin(pin: str) -> str:
+    """A pin as people compare it: upper-case hex in groups of four."""
+    digits = pin.removeprefix(PIN_PREFIX).upper()
+    return " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+
+
+def hosting_text(hosting: HostingAddress | None, pin: str | None) -> str:
+    """The addresses others use and the certificate fingerprint; empty when not shared."""
+    if hosting is None:
+        return ""
+    if not hosting.urls:
+        return (
+            "This computer has no network address others can reach, only its own loopback "
+            "one: nobody else can join yet. Connect to a network and choose "
+            "“Change server…” again."
+        )
+    first, *others = hosting.urls
+    text = f"Others can join the meetings you host here at {first}"
+    if others:
+        text += f" (on other networks: {', '.join(others)})"
+    text += ". Invite links you copy name this address."
+    if pin:
+        text += f" Certificate fingerprint (SHA-256): {readable_pin(pin)}"
+    return text
