@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from server.http.forwarded import client_address
 from server.http.json_body import read_json_object
 from server.http.middlewares import authenticated
 from server.keys import ACCOUNTS, POLICY, caller_of
@@ -42,7 +43,10 @@ async def register(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     data = await read_json_object(request)
     new = await request.app[ACCOUNTS].login(
-        data.get("login"), data.get("password"), request.remote, request.headers.get("User-Agent")
+        data.get("login"),
+        data.get("password"),
+        client_address(request),
+        request.headers.get("User-Agent"),
     )
     return web.json_response(
         {"token": new.token, "expires_at": iso(new.session.expires_at)}, status=201
@@ -79,6 +83,6 @@ async def change_password(request: web.Request) -> web.Response:
         caller_of(request),
         data.get("current_password"),
         data.get("new_password"),
-        request.remote,
+        client_address(request),
     )
     return web.Response(status=204)

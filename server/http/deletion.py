@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from server.http.accounts import iso
+from server.http.forwarded import client_address
 from server.http.json_body import read_json_object
 from server.http.middlewares import authenticated
 from server.keys import DELETION, caller_of
@@ -17,7 +18,9 @@ routes = web.RouteTableDef()
 async def delete_me(request: web.Request) -> web.Response:
     data = await read_json_object(request)
     deletion = request.app[DELETION]
-    pending = await deletion.request(caller_of(request), data.get("password"), request.remote)
+    pending = await deletion.request(
+        caller_of(request), data.get("password"), client_address(request)
+    )
     return web.json_response(
         {
             "state": "pending_deletion",
@@ -31,5 +34,7 @@ async def delete_me(request: web.Request) -> web.Response:
 @routes.post("/api/v1/accounts/cancel-deletion")
 async def cancel_deletion(request: web.Request) -> web.Response:
     data = await read_json_object(request)
-    await request.app[DELETION].cancel(data.get("login"), data.get("password"), request.remote)
+    await request.app[DELETION].cancel(
+        data.get("login"), data.get("password"), client_address(request)
+    )
     return web.Response(status=204)

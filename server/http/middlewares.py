@@ -21,6 +21,7 @@ from server.domain_errors import (
     Unavailable,
 )
 from server.errors import ApiError, unauthorized
+from server.http.forwarded import request_scheme
 from server.keys import ACCOUNTS, CALLER, SETTINGS
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,8 @@ def _add_security_headers(request: web.Request, response: web.StreamResponse) ->
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
     headers.setdefault("Cache-Control", "no-store")
-    if request.app[SETTINGS].serves_tls:
+    # Also behind a TLS-terminating proxy: the browser's connection is https even if ours is not.
+    if request.app[SETTINGS].serves_tls or request_scheme(request) == "https":
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
 
 

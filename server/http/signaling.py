@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from server.errors import ApiError
-from server.keys import SIGNALING
+from server.http.forwarded import request_host, request_scheme
+from server.keys import SETTINGS, SIGNALING
 from server.signaling.connection import SignalingConnection
 
 routes = web.RouteTableDef()
@@ -18,13 +19,44 @@ HEARTBEAT_SECONDS = 20.0
 MAX_FRAME_BYTES = 1024 * 1024
 
 
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+def _origin(scheme: str, netloc: str) -> str:
+    """scheme://host[:port] compared as browsers write it: lower case, no default port."""
+    scheme, netloc = scheme.lower(), netloc.lower()
+    default = _DEFAULT_PORTS.get(scheme)
+    if default and netloc.endswith(default):
+        netloc = netloc[: -len(default)]
+    return f"{scheme}://{netloc}"
+
+
 def _same_origin(request: web.Request) -> bool:
-    """Browsers send Origin; only pages of this server may open its socket. Apps send none."""
+    """Browsers send Origin; only pages of this server may open its socket. Apps send none.
+
+    This server is where the client reached it: the scheme and host a trusted proxy reports
+    (else the connection's own), or the configured public_url.
+    """
     origin = request.headers.get("Origin")
     if origin is None:
         return True
-    parts = urlsplit(origin)
-    return parts.scheme == request.scheme and parts.netloc == request.host
+    try:
+        parts = urlsplit(origin)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    if not parts.scheme or not parts.netloc:
+        return False  # "null" (sandboxed pages, file://) and other opaque origins
+    given = _origin(parts.scheme, parts.netloc)
+    if given == _origin(request_scheme(request), request_host(request)):
+        return True
+    public_url = request.app[SETTINGS].public_url
+    if not public_url:
+        return False
+    try:
+        public = urlsplit(public_url)
+    except ValueError:
+        return False
+    return given == _origin(public.scheme, public.netloc)
 
 
 @routes.get("/api/v1/ws")

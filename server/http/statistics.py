@@ -8,6 +8,7 @@ from datetime import date
 from aiohttp import web
 
 from server.errors import validation_failed
+from server.http.forwarded import client_address
 from server.http.middlewares import Handler, authenticated
 from server.keys import CALLER, STAFF, STATISTICS, caller_of
 from server.privacy.statistics import MAX_REPORT_DAYS
@@ -49,7 +50,7 @@ async def usage_statistics(request: web.Request, handler: Handler) -> web.Stream
     # A logged-in user has said yes or no to usage statistics; without a yes they are not counted.
     if caller is not None and not await statistics.user_consents(caller.user_id):
         return response
-    statistics.record(path, request.remote, request.headers.get("User-Agent"))
+    statistics.record(path, client_address(request), request.headers.get("User-Agent"))
     return response
 
 

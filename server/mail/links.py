@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from server.http.forwarded import request_scheme
 from server.settings import Settings
 
 
@@ -24,10 +25,14 @@ def configured_base_url(settings: Settings) -> str:
 
 
 def request_base_url(request: web.Request, settings: Settings) -> str:
-    """public_url, else the local address and port this request arrived on."""
+    """public_url, else the local address and port this request arrived on.
+
+    The scheme is the one a trusted proxy reports (a TLS-terminating one says https); the host
+    is never a forwarded or Host header, which the client chooses.
+    """
     if settings.public_url:
         return settings.public_url
     sockname = request.transport.get_extra_info("sockname") if request.transport else None
     if not sockname or not isinstance(sockname, tuple):
         return configured_base_url(settings)
-    return _origin("https" if request.secure else "http", str(sockname[0]), int(sockname[1]))
+    return _origin(request_scheme(request), str(sockname[0]), int(sockname[1]))
