@@ -26,6 +26,7 @@ from aiortc import RTCPeerConnection, RTCRtpTransceiver, RTCSessionDescription
 
 from protocol.meeting_types import TrackInfo
 from server.sfu.engine import MediaError, MediaEvents
+from server.sfu.network import MediaNetwork
 from server.sfu.outbound import ForwardSender
 from server.sfu.publication import Publication
 from server.sfu.routes import RouteFinder, find_route
@@ -50,11 +51,12 @@ class Downstream:
         events: MediaEvents,
         queue_frames: dict[str, int],
         routes: RouteFinder = find_route,
+        network: MediaNetwork | None = None,
     ):
         self._events = events
         self._queue_frames = queue_frames
         self._routes = routes
-        self._pc = peer_connection()
+        self._pc = peer_connection(network)
         self._slots: list[Slot] = []
         self._by_publication: dict[Publication, Slot] = {}
         self._deferred: list[Publication] = []

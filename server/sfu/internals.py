@@ -3,7 +3,8 @@
 The SFU works below aiortc's public API: tap.py swaps a receiver's jitter buffer, outbound.py
 takes over a sender's packet path and keeps its report counters, routes.py writes to the
 nominated ICE pair's socket with the DTLS transport's SRTP session, upstream.py reads offers
-with aiortc's SDP parser. An upgrade that renames any
+with aiortc's SDP parser, network.py hands aioice host sockets bound in the media port range.
+An upgrade that renames any
 of these would otherwise fail mid-meeting (or, worse, quietly stop forwarding), so the server
 refuses to start instead, naming the versions this was written for. Attributes that aiortc sets
 on instances are looked for in the code of the method that sets them, so nothing is built.
@@ -104,6 +105,18 @@ INTERNALS: tuple[Internal, ...] = (
     Internal("aioice", "ice.StunProtocol", "transport", "connection_made"),
     Internal("aioice", "Candidate", "type", "__init__"),
     Internal("pylibsrtp", "Session", "protect"),
+    # network.py: the ICE connection behind a transceiver, and the gathering it shadows.
+    Internal("aiortc", "RTCIceGatherer", "_connection", "__init__"),
+    Internal("aiortc", "RTCIceTransport", "iceGatherer"),
+    Internal("aiortc", "RTCDtlsTransport", "transport"),
+    Internal("aioice", "Connection", "get_component_candidates", "gather_candidates"),
+    Internal("aioice", "Connection", "_protocols", "__init__"),
+    Internal("aioice", "Connection", "local_candidate", "get_component_candidates"),
+    Internal("aioice", "ice.StunProtocol", "receiver", "__init__"),
+    Internal("aioice", "ice", "get_host_addresses"),
+    Internal("aioice", "candidate", "candidate_foundation"),
+    Internal("aioice", "candidate", "candidate_priority"),
+    Internal("aioice", "turn", "UDP_SOCKET_BUFFER_SIZE"),
 )
 
 

@@ -34,6 +34,7 @@ from functools import partial
 from protocol.meeting_types import SOURCES, Source
 from server.sfu.downstream import Downstream
 from server.sfu.engine import MediaError, MediaEvents
+from server.sfu.network import MediaNetwork
 from server.sfu.publication import Publication
 from server.sfu.routes import RouteFinder, find_route
 from server.sfu.speaker import DominantSpeaker
@@ -67,7 +68,8 @@ class SfuEngine:
     """A forwarding SFU on aiortc implementing MediaEngine.
 
     `clock` (monotonic seconds) times key frame requests and speaker decisions; `routes` finds
-    each viewer connection's way out (routes.py).
+    each viewer connection's way out (routes.py); `network` says which UDP ports its ICE sockets
+    use and which address they announce (network.py).
     """
 
     def __init__(
@@ -77,7 +79,9 @@ class SfuEngine:
         queue_frames: dict[str, int] | None = None,
         clock: Callable[[], float] = time.monotonic,
         routes: RouteFinder = find_route,
+        network: MediaNetwork | None = None,
     ):
+        self._network = network or MediaNetwork()
         self._keyframe_interval = keyframe_interval
         self._queue_frames = queue_frames or QUEUE_FRAMES
         self._clock = clock
@@ -95,7 +99,7 @@ class SfuEngine:
             self._rooms[room] = the_room
         if participant in the_room.members:
             raise MediaError("this participant has already joined the media")
-        downstream = Downstream(events, self._queue_frames, self._routes)
+        downstream = Downstream(events, self._queue_frames, self._routes, self._network)
         member = _Member(participant, events, downstream)
         the_room.members[participant] = member
         for other in the_room.members.values():
@@ -125,7 +129,7 @@ class SfuEngine:
         the_room, member = self._member(room, participant)
         async with member.lock:
             if member.upstream is None:
-                member.upstream = Upstream()
+                member.upstream = Upstream(self._network)
             answer, incoming = await member.upstream.negotiate(offer_sdp, dict(sources))
             for mid, publication in list(member.publications.items()):
                 if sources.get(mid) != publication.source:

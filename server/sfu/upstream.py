@@ -16,6 +16,7 @@ from aiortc.sdp import SessionDescription
 
 from protocol.meeting_types import SOURCES, Source
 from server.sfu.engine import MediaError
+from server.sfu.network import MediaNetwork, SfuPeerConnection
 from server.sfu.tap import FrameAssembler, tap_receiver
 
 MAX_MEDIA_SECTIONS = 8
@@ -24,11 +25,16 @@ CODEC_OF_KIND = {"video": "video/vp8", "audio": "audio/opus"}
 SENDING = ("sendonly", "sendrecv")
 
 
-def peer_connection() -> RTCPeerConnection:
-    """A connection with host candidates only: no STUN or TURN server is ever contacted."""
-    return RTCPeerConnection(
-        RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
-    )
+def peer_connection(network: MediaNetwork | None = None) -> RTCPeerConnection:
+    """A connection with host candidates only: no STUN or TURN server is ever contacted.
+
+    With a `network` that sets a port range or a public address, its sockets are reserved now
+    (network.py), so a full range is a MediaError here.
+    """
+    configuration = RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+    if network is None or network.default:
+        return RTCPeerConnection(configuration)
+    return SfuPeerConnection(network, configuration=configuration)
 
 
 def preferred_codecs(kind: str) -> list[RTCRtpCodecCapability]:
@@ -57,8 +63,8 @@ class Incoming:
 class Upstream:
     """Answers a participant's offers receive-only and taps every receiver for frames."""
 
-    def __init__(self) -> None:
-        self._pc = peer_connection()
+    def __init__(self, network: MediaNetwork | None = None) -> None:
+        self._pc = peer_connection(network)
         self._assemblers: dict[str, FrameAssembler] = {}
 
     @property
