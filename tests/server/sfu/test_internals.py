@@ -60,7 +60,7 @@ def test_an_attribute_set_elsewhere_is_missed() -> None:
     class Connection(aioice.Connection):  # keeps its nominated pairs under another name
         def __init__(self) -> None:  # the names this version sets, but one
             self._selected: dict[int, object] = {}
-            self._protocols: list[object] = []
+            self._protocols = []
 
     ice = stand_in(aioice, Connection=Connection)
     assert [str(m) for m in missing_internals(aiortc=aiortc, aioice=ice, pylibsrtp=pylibsrtp)] == [
