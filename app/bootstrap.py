@@ -16,10 +16,12 @@ from PySide6.QtWidgets import QApplication
 
 from app.cli import Options
 from app.core.account_session import AccountSession
+from app.core.api import ApiClient
 from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
 from app.core.paths import AppPaths, resolve_paths
 from app.core.resources import read_resource, resource_path, resources_dir
 from app.core.server_link import ServerLink
+from app.core.tls_trust import PinStore, TlsTrust
 from app.core.token_store import TokenStore
 from app.main_thread_gc import MainThreadCollector
 from app.qt_loop import DrainingEventLoop
@@ -64,12 +66,18 @@ def build_window(
 ) -> MainWindow:
     """Build core objects, view-models and the window; nothing runs until vm.start()."""
     override = ClientSettings(ServerMode.REMOTE, server_url) if server_url else None
-    account = AccountSession(TokenStore(keyring_backend))
+    trust = TlsTrust(PinStore(paths.config_dir))
+
+    def client_for(base_url: str) -> ApiClient:
+        return ApiClient(base_url, ssl=trust.ssl_for(base_url))
+
+    account = AccountSession(TokenStore(keyring_backend), client_factory=client_for)
     devices, player_factory = media or default_media(synthetic_devices)
     vm = AppViewModel(
         SettingsFile(paths.config_dir),
         ServerLink(paths.server_data_dir),
         account,
+        trust,
         server_override=override,
         devices=devices,
         player_factory=player_factory,

@@ -14,11 +14,13 @@ from typing import Any
 
 from av.frame import Frame
 
-from app.core.api import ApiClient, ApiError
+from app.core.api import UNTRUSTED_CERTIFICATE, ApiClient, ApiError
 from app.core.meeting.call import Call
 from app.core.meeting.signaling_client import SignalingError
 from app.core.meeting.testsrc import TestPatternTrack, ToneTrack
+from app.core.tls_trust import ssl_option
 from protocol.meeting_types import Source
+from protocol.pins import parse_pin
 
 _COUNTER = {"camera": "video_frames", "microphone": "audio_frames", "screen": "screen_frames"}
 
@@ -28,6 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="podium-bot", description="Join a Podium meeting as a bot."
     )
     parser.add_argument("--server", required=True, help="server URL, e.g. http://127.0.0.1:8443")
+    parser.add_argument(
+        "--pin",
+        type=pin_argument,
+        default=None,
+        metavar="sha256:HEX",
+        help="trust the server's certificate with this fingerprint (a self-signed server)",
+    )
     parser.add_argument("--login", required=True, help="e-mail address or username")
     parser.add_argument("--password", required=True)
     where = parser.add_mutually_exclusive_group(required=True)
@@ -66,6 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seconds", type=float, default=10.0, help="stay this long, then leave")
     parser.add_argument("--report", action="store_true", help="print a JSON report on exit")
     return parser
+
+
+def pin_argument(text: str) -> str:
+    """Parse --pin."""
+    try:
+        return parse_pin(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -107,7 +124,8 @@ class Counts:
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    api = ApiClient(args.server)
+    ssl = ssl_option(args.server, args.pin)
+    api = ApiClient(args.server, ssl=ssl)
     try:
         token = (await api.login(args.login, args.password)).token
         if args.create:
@@ -120,7 +138,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await api.close()
 
     counts = Counts()
-    call = Call(args.server, token, frame_sink=counts)
+    call = Call(args.server, token, frame_sink=counts, ssl=ssl)
     sources: dict[Source, Any] = {}
     if args.publish == "testsrc":
         camera = args.camera_video
@@ -154,11 +172,22 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await call.leave()
 
 
+def bot_message(exc: ApiError) -> str:
+    """One line saying what went wrong (and, for an untrusted certificate, what to pass)."""
+    pin = exc.details.get("pin")
+    if exc.code == UNTRUSTED_CERTIFICATE and pin:
+        return f"{exc.message} If you trust this server, run again with --pin {pin}"
+    return exc.message
+
+
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     try:
         report = asyncio.run(run(args))
-    except (ApiError, SignalingError) as exc:
+    except ApiError as exc:
+        print(f"podium-bot: {bot_message(exc)}", file=sys.stderr)
+        sys.exit(1)
+    except SignalingError as exc:
         print(f"podium-bot: {exc}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app.core.api import ApiClient, ApiError, FieldSpec, Profile
 from app.core.token_store import TokenStore
 
@@ -11,7 +13,9 @@ UNAUTHORIZED = 401
 class AccountSession:
     """Log in, restore, log out; keeps the token in the TokenStore under the server's URL."""
 
-    def __init__(self, tokens: TokenStore, client_factory: type[ApiClient] = ApiClient) -> None:
+    def __init__(
+        self, tokens: TokenStore, client_factory: Callable[[str], ApiClient] = ApiClient
+    ) -> None:
         self._tokens = tokens
         self._client_factory = client_factory
         self._api: ApiClient | None = None

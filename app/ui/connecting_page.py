@@ -26,7 +26,10 @@ class ConnectingPage(QWidget):
         card.body.addWidget(self.error)
         self.change = button("Change server…", role="secondary")
         self.retry = button("Try again")
+        # Shown only after a changed certificate was refused: the way to accept a new one.
+        self.forget = button("Forget the saved certificate", role="secondary")
         actions = QHBoxLayout()
+        actions.addWidget(self.forget)
         actions.addStretch(1)
         actions.addWidget(self.change)
         actions.addWidget(self.retry)
@@ -37,6 +40,8 @@ class ConnectingPage(QWidget):
 
         self.retry.clicked.connect(vm.retry)
         self.change.clicked.connect(vm.change_server)
+        self.forget.clicked.connect(vm.forget_certificate)
+        self._vm = vm
         vm.connectingChanged.connect(self._show)
         self._show(*vm.connecting_state)
 
@@ -47,3 +52,4 @@ class ConnectingPage(QWidget):
         self.progress.setVisible(not failed)
         self.retry.setVisible(failed)
         self.change.setVisible(failed)
+        self.forget.setVisible(failed and bool(self._vm.trust.refused_server))

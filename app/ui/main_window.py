@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.ui.connecting_page import ConnectingPage
 from app.ui.contacts_page import ContactsPage
@@ -18,6 +26,7 @@ from app.ui.privacy_page import PrivacyPage
 from app.ui.profile_page import ProfilePage
 from app.ui.register_page import RegisterPage
 from app.ui.setup_page import SetupPage
+from app.ui.trust_dialogs import CertificateChangedDialog, TrustCertificateDialog
 from app.ui.widgets import Banner, plain_label
 from app.viewmodels.app_viewmodel import AppViewModel, Page
 
@@ -79,6 +88,11 @@ class MainWindow(QMainWindow):
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        # The open certificate dialog, if any (tests find it here).
+        self.trust_dialog: TrustCertificateDialog | CertificateChangedDialog | None = None
+        vm.trust.confirmationNeeded.connect(self._ask_trust)
+        vm.trust.refused.connect(self._warn_changed)
+
         vm.pageChanged.connect(self._show_page)
         vm.noticeChanged.connect(self.notice.show_message)
         vm.policy.noticeChanged.connect(lambda _text: self._show_policy_notice())
@@ -110,6 +124,28 @@ class MainWindow(QMainWindow):
         self.policy_notice.setVisible(
             self.policy_notice.has_notice() and page in _POLICY_NOTICE_PAGES
         )
+
+    def _ask_trust(self, server: str, fingerprint: str) -> None:
+        dialog = TrustCertificateDialog(server, fingerprint, self)
+        dialog.accepted.connect(self.vm.trust.confirm)
+        dialog.rejected.connect(self.vm.trust.decline)
+        self._open_dialog(dialog)
+
+    def _warn_changed(self, server: str, pinned: str, presented: str) -> None:
+        pins_file = self.vm.trust.pins_file
+        self._open_dialog(CertificateChangedDialog(server, pinned, presented, pins_file, self))
+
+    def _open_dialog(self, dialog: TrustCertificateDialog | CertificateChangedDialog) -> None:
+        if self.trust_dialog is not None:
+            self.trust_dialog.close()
+        self.trust_dialog = dialog
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+        dialog.open()
+
+    def _dialog_closed(self, dialog: QDialog) -> None:
+        if self.trust_dialog is dialog:
+            self.trust_dialog = None
+        dialog.deleteLater()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Quitting waits for the bundled server to stop, which the app's loop does after this.

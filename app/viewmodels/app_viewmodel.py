@@ -14,6 +14,7 @@ from app.core.api import ApiError
 from app.core.bundled_server import BundledServer, BundledServerError
 from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
 from app.core.server_link import ServerLink
+from app.core.tls_trust import TlsTrust
 from app.core.token_store import NO_KEYRING_NOTICE
 from app.viewmodels.contacts_viewmodel import ContactsViewModel
 from app.viewmodels.home_viewmodel import HomeViewModel
@@ -29,6 +30,7 @@ from app.viewmodels.profile_viewmodel import ProfileViewModel
 from app.viewmodels.receive_only_devices import ReceiveOnlyDevices
 from app.viewmodels.register_viewmodel import RegisterViewModel
 from app.viewmodels.setup_viewmodel import SetupViewModel
+from app.viewmodels.trust_viewmodel import TrustViewModel
 
 THIS_COMPUTER = "This computer"
 POLICY_DECLINED = (
@@ -65,6 +67,7 @@ class AppViewModel(QObject):
         settings_file: SettingsFile,
         link: ServerLink,
         account: AccountSession,
+        trust: TlsTrust,
         *,
         server_override: ClientSettings | None = None,
         devices: Devices | None = None,
@@ -87,6 +90,7 @@ class AppViewModel(QObject):
         self._welcome = ""
 
         self.setup = SetupViewModel(self)
+        self.trust = TrustViewModel(trust, self)
         self.login = LoginViewModel(account, self)
         self.register = RegisterViewModel(account, self)
         self.profile = ProfileViewModel(account, self)
@@ -104,6 +108,8 @@ class AppViewModel(QObject):
 
         self.setup.chosen.connect(self._apply_choice)
         self.setup.cancelled.connect(lambda: self._go(self._back_page))
+        self.trust.trusted.connect(self.retry)
+        self.trust.declined.connect(self.change_server)
         self.login.loggedIn.connect(self._on_logged_in)
         self.register.registered.connect(self._on_registered)
         self.password.changed.connect(self._on_password_changed)
@@ -169,6 +175,12 @@ class AppViewModel(QObject):
         """Try the current server again after a failure."""
         if self._settings is not None:
             await self._connect(self._settings)
+
+    @asyncSlot()
+    async def forget_certificate(self) -> None:
+        """Forget the refused server's pin and connect again (its new one is then asked about)."""
+        if self.trust.forget_refused():
+            await self.retry()
 
     def change_server(self) -> None:
         """Open the server choice with the current one selected."""
@@ -267,7 +279,8 @@ class AppViewModel(QObject):
             self._set_connecting(doing, str(exc))
             return
         except ApiError as exc:
-            self._set_connecting(doing, describe(exc))
+            status = self.trust.handle(self._account.base_url or "", exc)
+            self._set_connecting(doing, status or describe(exc))
             return
         self._connected = True
         self._watch_bundled()

@@ -237,7 +237,8 @@ class MeetingViewModel(QObject):
 
     async def _join(self, code: str) -> None:
         api = self._account.api
-        call = Call(api.base_url, api.token or "", frame_sink=self._on_frame)
+        # The same certificate trust as the REST client (a pinned one when the server has a pin).
+        call = Call(api.base_url, api.token or "", frame_sink=self._on_frame, ssl=api.ssl)
         self._call = call
         self._reset_models()
         call.add_listener(self._on_event)

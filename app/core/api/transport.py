@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 
 from app.core.api.errors import BAD_RESPONSE, UNREACHABLE, ApiError
+from app.core.api.tls_errors import certificate_error
 from app.core.downloads import Download, Progress, save_stream
 from protocol.version import API_PREFIX
 
@@ -62,7 +63,7 @@ class Transport:
                     raise _error_from(resp, payload)
                 return payload if isinstance(payload, dict) else {}
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            raise self._unreachable(exc) from exc
+            raise await self._failure(exc) from exc
 
     async def download(self, path: str, dest: Path, progress: Progress | None = None) -> Download:
         """GET a file and stream it into dest; SaveError when dest cannot be written."""
@@ -82,13 +83,17 @@ class Transport:
                     progress,
                 )
         except (TimeoutError, aiohttp.ClientError) as exc:
-            raise self._unreachable(exc) from exc
+            raise await self._failure(exc) from exc
 
     def _headers(self, auth: bool) -> dict[str, str]:
         headers = {"Accept": "application/json"}
         if auth and self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         return headers
+
+    async def _failure(self, exc: BaseException) -> ApiError:
+        # A certificate problem is not "unreachable": the app asks or warns about it instead.
+        return await certificate_error(self.base_url, exc) or self._unreachable(exc)
 
     def _unreachable(self, exc: BaseException) -> ApiError:
         return ApiError(
