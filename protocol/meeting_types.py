@@ -33,6 +33,8 @@ class Participant:
     screen: bool = False
     hand: bool = False
     speaking: bool = False
+    # Joined with an invite and a display name, without an account (user_id is then negative).
+    guest: bool = False
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from server.accounts.fields import FieldPolicy
 from server.accounts.gate import VerificationGate
+from server.accounts.guests import GuestService, end_guest_sessions
 from server.accounts.passwords import PasswordHashing, PasswordRules, load_common_passwords
 from server.accounts.service import AccountService
 from server.accounts.throttle import PasswordThrottle
@@ -21,6 +22,8 @@ from server.http import (
     contacts,
     deletion,
     export,
+    guests,
+    invite_page,
     meetings,
     meta,
     policy,
@@ -43,6 +46,7 @@ from server.keys import (
     DATABASE,
     DELETION,
     EXPORTS,
+    GUESTS,
     LIVE_CONNECTIONS,
     MAIL,
     MAIL_SENDER,
@@ -82,6 +86,7 @@ from server.store.contacts import ContactStore
 from server.store.database import Database
 from server.store.deletion import DeletionStore
 from server.store.export import ExportStore
+from server.store.guests import GuestStore
 from server.store.keystore import database_path, load_or_create_key
 from server.store.meetings import MeetingStore
 from server.store.outbox import OutboxStore
@@ -130,6 +135,8 @@ def create_app(
     app.add_routes(public_profile.routes)
     app.add_routes(testimonials.routes)
     app.add_routes(public_pages.routes)
+    app.add_routes(guests.routes)
+    app.add_routes(invite_page.routes)
 
     async def store(app: web.Application) -> AsyncIterator[None]:
         key = load_or_create_key(settings.data_dir, use_keyring=settings.key_source == "auto")
@@ -158,6 +165,7 @@ def create_app(
             settings=settings,
             clock=clock,
             session_ends=live,
+            guests=GuestStore(app[DATABASE]),
         )
         yield
         hashing.close()
@@ -165,15 +173,24 @@ def create_app(
     async def meetings_and_media(app: web.Application) -> AsyncIterator[None]:
         meeting_store = MeetingStore(app[DATABASE])
         app[MEETINGS] = MeetingService(meeting_store, clock)
+        app[GUESTS] = GuestService(
+            GuestStore(app[DATABASE]), app[MEETINGS], settings, clock, session_ends=live
+        )
         engine = SfuEngine()
-        rooms = RoomRegistry(meeting_store, engine, clock)
+        rooms = RoomRegistry(
+            meeting_store, engine, clock, lambda ids: end_guest_sessions(live, ids)
+        )
         app[SIGNALING] = Services(
             accounts=app[ACCOUNTS], meetings=app[MEETINGS], rooms=rooms, live=live, clock=clock
         )
-        sweeper = asyncio.create_task(live.sweep_periodically())
+        tasks = [
+            asyncio.create_task(live.sweep_periodically()),
+            asyncio.create_task(app[GUESTS].purge_periodically()),
+        ]
         yield
-        sweeper.cancel()
-        await asyncio.gather(sweeper, return_exceptions=True)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         await rooms.close()
         await engine.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from server.accounts.guests import GuestService
 from server.accounts.service import AccountService, Caller
 from server.contacts.service import ContactService
 from server.mail.outbox import Outbox
@@ -28,6 +29,7 @@ SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
 ACCOUNTS = web.AppKey("accounts", AccountService)
 MEETINGS = web.AppKey("meetings", MeetingService)
+GUESTS = web.AppKey("guests", GuestService)
 SIGNALING = web.AppKey("signaling", Services)
 LIVE_CONNECTIONS = web.AppKey("live_connections", LiveConnections)
 EXPORTS = web.AppKey("exports", ExportService)

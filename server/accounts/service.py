@@ -19,6 +19,7 @@ from server.domain_errors import Conflict, Forbidden, NotFound, Unauthorized, in
 from server.settings import Settings
 from server.store.accounts import AccountStore, SessionCheck, SessionRecord, UserRecord
 from server.store.errors import ConflictError
+from server.store.guests import GuestRecord, GuestStore
 
 TOKEN_BYTES = 32
 
@@ -40,6 +41,22 @@ class Caller:
 
     user_id: int
     session_id: int
+    # The one meeting a guest's session is good for; None for an account's session. A guest's
+    # user and session ids are minus the guest's id, so they never equal an account's.
+    guest_meeting_id: str | None = None
+
+    @property
+    def guest_id(self) -> int | None:
+        return -self.user_id if self.guest_meeting_id is not None else None
+
+
+def guest_session_id(guest_id: int) -> int:
+    """The session id (as LiveConnections and sweeps know it) of a guest's session."""
+    return -guest_id
+
+
+def guest_caller(guest: GuestRecord) -> Caller:
+    return Caller(-guest.id, guest_session_id(guest.id), guest.meeting_id)
 
 
 def _conflict(exc: ConflictError) -> Conflict:
@@ -63,8 +80,10 @@ class AccountService:
         settings: Settings,
         clock: Callable[[], float],
         session_ends: SessionEnds,
+        guests: GuestStore,
     ):
         self._store = store
+        self._guests = guests
         self._policy = policy
         self._rules = rules
         self._hashing = hashing
@@ -79,7 +98,22 @@ class AccountService:
     def policy(self) -> FieldPolicy:
         return self._policy
 
-    async def register(self, data: Mapping[str, Any]) -> UserRecord:
+    @property
+    def registration(self) -> str:
+        """ "open" (anyone may register) or "local" (only from the server's own machine)."""
+        return self._settings.registration
+
+    def may_register(self, from_this_machine: bool) -> bool:
+        return self._settings.registration == "open" or from_this_machine
+
+    async def register(self, data: Mapping[str, Any], *, from_this_machine: bool) -> UserRecord:
+        if not self.may_register(from_this_machine):
+            # Before looking at the data: a closed server says nothing about what it holds.
+            raise Forbidden(
+                "this server takes new accounts only from its owner; ask the owner for an "
+                "invite (you can join their meetings as a guest)",
+                "registration_closed",
+            )
         errors = _unknown_fields(data, allowed=set(self._policy_fields()))
         profile, field_errors = self._policy.clean_profile(data, partial=False)
         errors.update(field_errors)
@@ -146,20 +180,55 @@ class AccountService:
             raise Unauthorized("wrong login or password", "invalid_credentials")
         return user
 
-    async def authenticate(self, token: str) -> Caller | None:
-        session = await self._store.touch_session(
-            hash_token(token), self._clock(), self._settings.session_idle_seconds
-        )
-        return Caller(session.user_id, session.id) if session else None
+    async def authenticate(self, token: str, *, guests: bool = False) -> Caller | None:
+        """Who `token` belongs to, None if nobody; a guest's token only where `guests` may come.
+
+        Elsewhere (everything that needs an account) a guest gets Forbidden `guest_not_allowed`.
+        """
+        token_hash = hash_token(token)
+        now, idle = self._clock(), self._settings.session_idle_seconds
+        session = await self._store.touch_session(token_hash, now, idle)
+        if session is not None:
+            return Caller(session.user_id, session.id)
+        guest = await self._guests.touch(token_hash, now, idle)
+        if guest is None:
+            return None
+        if not guests:
+            raise Forbidden(
+                "a guest can only join the meeting of their invite; this needs an account",
+                "guest_not_allowed",
+            )
+        return guest_caller(guest)
+
+    async def display_name(self, caller: Caller) -> str:
+        """The name others see for the caller: a guest's display name, an account's full name."""
+        if caller.guest_id is not None:
+            guest = await self._guests.by_id(caller.guest_id)
+            if guest is None:
+                raise Unauthorized("the guest session has ended")
+            return guest.display_name
+        user = await self.profile(caller)
+        return f"{user.profile['first_name']} {user.profile['last_name']}".strip()
 
     async def logout(self, caller: Caller) -> None:
         await self._store.delete_session(caller.session_id)
         self._session_ends.session_ended(caller.session_id, SessionEnd.LOGGED_OUT)
 
     async def check_sessions(self, used_at: Mapping[int, float | None]) -> SessionCheck:
-        """Which open sessions still work, counting `used_at` as use (idle ones expire here)."""
-        return await self._store.check_sessions(
-            used_at, self._clock(), self._settings.session_idle_seconds
+        """Which open sessions still work, counting `used_at` as use (idle ones expire here).
+
+        Guests' sessions (negative ids) are checked against the guests they belong to.
+        """
+        now, idle = self._clock(), self._settings.session_idle_seconds
+        accounts = {k: v for k, v in used_at.items() if k >= 0}
+        guests = {-k: v for k, v in used_at.items() if k < 0}
+        found = await self._store.check_sessions(accounts, now, idle)
+        if not guests:
+            return found
+        of_guests = await self._guests.check(guests, now, idle)
+        return SessionCheck(
+            found.live | {guest_session_id(g) for g in of_guests.live},
+            found.expired | {guest_session_id(g) for g in of_guests.expired},
         )
 
     async def profile(self, caller: Caller) -> UserRecord:

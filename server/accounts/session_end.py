@@ -15,6 +15,7 @@ class SessionEnd(Enum):
     ACCOUNT_ERASED = "account_erased"  # the purge after the grace period
     EXPIRED = "session_expired"  # idle too long, or past its absolute lifetime
     ENDED = "session_ended"  # found gone by a check: ended by something this process was not told
+    MEETING_ENDED = "meeting_ended"  # a guest's session: the meeting of its invite is over
 
 
 class SessionEnds(Protocol):

@@ -10,6 +10,7 @@ from aiohttp import web
 from server.http.forwarded import client_address
 from server.http.json_body import read_json_object
 from server.http.middlewares import authenticated
+from server.http.this_machine import from_this_machine
 from server.keys import ACCOUNTS, POLICY, caller_of
 from server.store.accounts import UserRecord
 
@@ -28,13 +29,20 @@ def profile_json(user: UserRecord) -> dict[str, Any]:
 
 @routes.get("/api/v1/accounts/fields")
 async def field_policy(request: web.Request) -> web.Response:
-    return web.json_response({"fields": request.app[ACCOUNTS].policy.describe()})
+    accounts = request.app[ACCOUNTS]
+    return web.json_response(
+        {
+            "fields": accounts.policy.describe(),
+            "registration": accounts.registration,
+            "can_register": accounts.may_register(from_this_machine(request)),
+        }
+    )
 
 
 @routes.post("/api/v1/accounts")
 async def register(request: web.Request) -> web.Response:
     data = await read_json_object(request)
-    user = await request.app[ACCOUNTS].register(data)
+    user = await request.app[ACCOUNTS].register(data, from_this_machine=from_this_machine(request))
     await request.app[POLICY].record_registration(user.id)  # the policy version in force now
     return web.json_response(profile_json(user), status=201)
 

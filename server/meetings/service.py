@@ -5,8 +5,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import quote
 
-from server.domain_errors import Gone, NotFound, Unavailable, invalid_fields
+from server.domain_errors import Forbidden, Gone, NotFound, Unavailable, invalid_fields
 from server.store.errors import ConflictError
 from server.store.meetings import MeetingRecord, MeetingStore
 from server.text_rules import TextKind, text_problem
@@ -31,6 +32,12 @@ def normalise_join_code(text: str) -> str:
     letters = "".join(ch for ch in text.lower() if ch.isalnum())
     size = JOIN_CODE_GROUP_LENGTH
     return "-".join(letters[i : i + size] for i in range(0, len(letters), size))
+
+
+def invite_url(base_url: str, join_code: str, pin: str | None) -> str:
+    """The link to send: the invite page; with the pin of a self-signed certificate, if any."""
+    url = f"{base_url}/j/{quote(join_code, safe='-')}"
+    return f"{url}?pin={quote(pin, safe=':')}" if pin else url
 
 
 class MeetingService:
@@ -63,8 +70,15 @@ class MeetingService:
                 continue  # a join-code collision: vanishingly rare, try another
         raise Unavailable("could not allocate a join code; try again", "busy")
 
-    async def find_joinable(self, join_code: str) -> MeetingRecord:
+    async def find_joinable(self, join_code: str, *, guest_of: str | None = None) -> MeetingRecord:
+        """The live meeting with this code; for a guest (`guest_of`), only their own meeting."""
         meeting = await self._store.by_join_code(normalise_join_code(join_code))
+        if guest_of is not None and (meeting is None or meeting.id != guest_of):
+            # The same answer whether or not the code names another meeting.
+            raise Forbidden(
+                "a guest session is good only for the meeting of its invite",
+                "guest_wrong_meeting",
+            )
         # Unknown and ended look different on purpose only after the code is known to be right.
         if meeting is None:
             raise NotFound("no meeting has this join code", "no_such_meeting")

@@ -49,6 +49,7 @@ class Member:
     screen: bool = False
     hand: bool = False
     speaking: bool = False
+    guest: bool = False  # no account: user_id is minus the guest's id
     away_since: float | None = None
     # The newest downstream offer not yet answered, re-sent after a reconnect.
     pending_offer: DownstreamOffer | None = None
@@ -65,6 +66,7 @@ class Member:
             screen=self.screen,
             hand=self.hand,
             speaking=self.speaking,
+            guest=self.guest,
         )
 
     def send(self, message: Message) -> None:

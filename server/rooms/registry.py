@@ -11,8 +11,15 @@ from server.store.meetings import MeetingRecord, MeetingStore
 
 
 class RoomRegistry:
-    def __init__(self, store: MeetingStore, engine: MediaEngine, clock: Callable[[], float]):
+    def __init__(
+        self,
+        store: MeetingStore,
+        engine: MediaEngine,
+        clock: Callable[[], float],
+        guests_ended: Callable[[list[int]], None],  # the guests forgotten as it ended
+    ):
         self._store = store
+        self._guests_ended = guests_ended
         self._engine = engine
         self._clock = clock
         self._rooms: dict[str, Room] = {}
@@ -24,7 +31,15 @@ class RoomRegistry:
             room = self._rooms.get(meeting.id)
             if room is None:
                 chat = await self._store.chat(meeting.id)
-                room = Room(meeting, chat, self._store, self._engine, self._clock, self._drop)
+                room = Room(
+                    meeting,
+                    chat,
+                    self._store,
+                    self._engine,
+                    self._clock,
+                    self._drop,
+                    self._guests_ended,
+                )
                 self._rooms[meeting.id] = room
             return room
 

@@ -65,12 +65,14 @@ class Room:
         engine: MediaEngine,
         clock: Callable[[], float],
         on_empty: Callable[[Room], None],
+        guests_ended: Callable[[list[int]], None],  # the guests forgotten as it ended
     ):
         self.meeting = meeting
         self._store = store
         self._engine = engine
         self._clock = clock
         self._on_empty = on_empty
+        self._guests_ended = guests_ended
         self._members: dict[str, Member] = {}
         self._banned_users: set[int] = set()
         self._chat: deque[ChatRecord] = deque(chat, maxlen=CHAT_KEPT)
@@ -99,7 +101,7 @@ class Room:
 
     # Joining and leaving
 
-    async def join(self, user_id: int, name: str, outbox: Outbox) -> Member:
+    async def join(self, user_id: int, name: str, outbox: Outbox, *, guest: bool = False) -> Member:
         if self.ended:
             raise RoomError("meeting_ended", "this meeting has ended")
         if user_id in self._banned_users:
@@ -112,6 +114,7 @@ class Room:
             role=role,
             resume_token=secrets.token_urlsafe(24),
             outbox=None,
+            guest=guest,
         )
         self._members[member.id] = member
         await self._engine.join(self.id, member.id, _MemberMedia(self, member))
@@ -196,11 +199,12 @@ class Room:
         record = ChatRecord(
             seq=self._next_seq,
             sender_participant=member.id,
-            sender_user_id=member.user_id,
+            sender_user_id=None if member.guest else member.user_id,
             sender_name=member.name,
             recipient=to,
             body=body,
             sent_at=self._clock(),
+            sender_guest_id=-member.user_id if member.guest else None,
         )
         self._next_seq += 1
         self._chat.append(record)
@@ -280,20 +284,24 @@ class Room:
 
     async def end(self) -> None:
         self.ended = True
-        await self._store_end()
+        guests = await self._store_end()
         for member in list(self._members.values()):
             member.send(Removed(reason="the meeting has ended"))
             if member.outbox is not None:
                 member.outbox.close(Farewell.MEETING_ENDED)
             await self.leave(member, "meeting ended")
+        # After the members were told: the guests' sessions end with the meeting, and any
+        # socket of theirs outside the room closes too.
+        self._guests_ended(guests)
 
     async def close(self) -> None:
         """Server shutdown: everyone leaves, nothing is marked ended."""
         for member in list(self._members.values()):
             await self.leave(member, "server stopping")
 
-    async def _store_end(self) -> None:
-        await self._store.mark_ended(self.id, self._clock())
+    async def _store_end(self) -> list[int]:
+        """Mark the meeting ended; the guests the store forgot with it."""
+        return await self._store.mark_ended(self.id, self._clock())
 
     def _updated(self, member: Member) -> None:
         self._broadcast(ParticipantUpdated(member.public()))

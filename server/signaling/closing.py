@@ -28,6 +28,8 @@ SESSION_CLOSINGS = {
     SessionEnd.ACCOUNT_ERASED: Closing(4004, "the account was erased", SESSION_LEFT),
     SessionEnd.EXPIRED: Closing(4005, "the session expired; log in again", SESSION_LEFT),
     SessionEnd.ENDED: Closing(4006, "the session has ended; log in again", SESSION_LEFT),
+    # A guest's session, whether or not they were in the room (the room closes those first).
+    SessionEnd.MEETING_ENDED: Closing(4011, Farewell.MEETING_ENDED.value, "meeting ended"),
 }
 
 TOO_SLOW = Closing(4008, "too slow: messages were not read in time", "too slow")

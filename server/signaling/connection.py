@@ -280,7 +280,7 @@ class SignalingConnection:
             raise ProtocolError(
                 "unsupported_version", f"this server speaks protocol version {PROTOCOL_VERSION}"
             )
-        caller = await self._services.accounts.authenticate(hello.token[:256])
+        caller = await self._services.accounts.authenticate(hello.token[:256], guests=True)
         if caller is None:
             raise ProtocolError("unauthorized", "the session token is not valid")
         # Registered before anything else can run: a session ended from here on closes this
@@ -288,21 +288,25 @@ class SignalingConnection:
         self._services.live.add(self, caller)
         self._caller = caller
         self._used_at = self._services.clock()
-        user = await self._services.accounts.profile(caller)
-        self._name = f"{user.profile['first_name']} {user.profile['last_name']}".strip()
-        return Welcome(id=hello.id, version=PROTOCOL_VERSION, user_id=user.id, name=self._name)
+        self._name = await self._services.accounts.display_name(caller)  # a guest's too
+        return Welcome(
+            id=hello.id, version=PROTOCOL_VERSION, user_id=caller.user_id, name=self._name
+        )
 
     async def _join(self, join: Join) -> Message | None:
         assert self._caller is not None
         if self._member is not None:
             raise ProtocolError("already_joined", "leave the current meeting first")
-        meeting = await self._services.meetings.find_joinable(join.join_code)
+        guest_of = self._caller.guest_meeting_id  # a guest may join their meeting only
+        meeting = await self._services.meetings.find_joinable(join.join_code, guest_of=guest_of)
         room = await self._services.rooms.open(meeting)
         member = None
         if join.resume:
             member = room.resume(self._caller.user_id, join.resume, self)
         if member is None:
-            member = await room.join(self._caller.user_id, self._name, self)
+            member = await room.join(
+                self._caller.user_id, self._name, self, guest=guest_of is not None
+            )
         self._room, self._member = room, member
         reply = Joined(
             id=join.id,

@@ -8,6 +8,7 @@ import sqlcipher3
 
 from server.store.database import Database
 from server.store.errors import ConflictError
+from server.store.guests import forget_guests, guests_of_meeting
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class ChatRecord:
     recipient: str | None
     body: str
     sent_at: float
+    sender_guest_id: int | None = None  # a guest's (who has no account, so no user id)
 
 
 def _record(row: sqlcipher3.Row) -> MeetingRecord:
@@ -91,13 +93,19 @@ class MeetingStore:
             ]
         )
 
-    async def mark_ended(self, meeting_id: str, now: float) -> None:
-        await self._db.run(
-            lambda conn: conn.execute(
+    async def mark_ended(self, meeting_id: str, now: float) -> list[int]:
+        """End the meeting and forget its guests, at once; the ids of the guests forgotten."""
+
+        def work(conn: sqlcipher3.Connection) -> list[int]:
+            conn.execute(
                 "UPDATE meetings SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
                 (now, meeting_id),
             )
-        )
+            guests = guests_of_meeting(conn, meeting_id)
+            forget_guests(conn, guests)
+            return guests
+
+        return await self._db.run(work)
 
     async def add_chat(self, meeting_id: str, record: ChatRecord, keep: int) -> None:
         """Store one chat message and drop all but the newest `keep` of the meeting."""
@@ -105,7 +113,8 @@ class MeetingStore:
         def work(conn: sqlcipher3.Connection) -> None:
             conn.execute(
                 "INSERT INTO chat_messages (meeting_id, seq, sender_participant, sender_user_id,"
-                " sender_name, recipient, body, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " sender_name, recipient, body, sent_at, sender_guest_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     meeting_id,
                     record.seq,
@@ -115,6 +124,7 @@ class MeetingStore:
                     record.recipient,
                     record.body,
                     record.sent_at,
+                    record.sender_guest_id,
                 ),
             )
             conn.execute(
@@ -136,6 +146,7 @@ class MeetingStore:
                     row["recipient"],
                     row["body"],
                     row["sent_at"],
+                    row["sender_guest_id"],
                 )
                 for row in conn.execute(
                     "SELECT * FROM chat_messages WHERE meeting_id = ? ORDER BY seq", (meeting_id,)
