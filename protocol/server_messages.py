@@ -9,14 +9,24 @@ from protocol.meeting_types import ChatMessage, MeetingInfo, Participant, TrackI
 
 
 @dataclass(frozen=True)
+class IceServer:
+    """A STUN or TURN server for the client's peer connections (as WebRTC's RTCIceServer)."""
+
+    urls: tuple[str, ...]
+    username: str | None = None
+    credential: str | None = None
+
+
+@dataclass(frozen=True)
 class Welcome(Message):
-    """Reply to hello: who the server knows this connection to be."""
+    """Reply to hello: who the server knows this connection to be, and which ICE servers to use."""
 
     TYPE = "welcome"
     id: str
     version: int
     user_id: int
     name: str
+    ice_servers: tuple[IceServer, ...] = ()
 
 
 @dataclass(frozen=True)

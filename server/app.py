@@ -37,6 +37,7 @@ from server.http import (
 )
 from server.http.middlewares import bearer_auth, json_errors, security_headers, server_name
 from server.http.statistics import usage_statistics
+from server.ice_servers import IceServers
 from server.keys import (
     ACCOUNTS,
     CONSENT_LINKS,
@@ -77,6 +78,7 @@ from server.resources import resources_dir
 from server.rooms.registry import RoomRegistry
 from server.settings import Settings
 from server.sfu.internals import require_media_internals
+from server.sfu.network import MediaNetwork
 from server.sfu.sfu import SfuEngine
 from server.signaling.connection import Services
 from server.signaling.live import LiveConnections
@@ -176,12 +178,20 @@ def create_app(
         app[GUESTS] = GuestService(
             GuestStore(app[DATABASE]), app[MEETINGS], settings, clock, session_ends=live
         )
-        engine = SfuEngine()
+        engine = SfuEngine(network=MediaNetwork(settings.media_public_ip, settings.media_udp_ports))
+        ice_servers = IceServers.from_settings(settings, clock)
+        if ice_servers.turn_withheld:
+            log.warning("[ice] turn is set but turn_secret is not: clients get no TURN server")
         rooms = RoomRegistry(
             meeting_store, engine, clock, lambda ids: end_guest_sessions(live, ids)
         )
         app[SIGNALING] = Services(
-            accounts=app[ACCOUNTS], meetings=app[MEETINGS], rooms=rooms, live=live, clock=clock
+            accounts=app[ACCOUNTS],
+            meetings=app[MEETINGS],
+            rooms=rooms,
+            live=live,
+            clock=clock,
+            ice_servers=ice_servers,
         )
         tasks = [
             asyncio.create_task(live.sweep_periodically()),

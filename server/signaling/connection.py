@@ -35,6 +35,7 @@ from protocol.version import PROTOCOL_VERSION
 from server.accounts.service import AccountService, Caller
 from server.accounts.session_end import SessionEnd
 from server.domain_errors import DomainError
+from server.ice_servers import IceServers
 from server.meetings.service import MeetingService
 from server.rooms.member import Farewell, Member, encoded
 from server.rooms.registry import RoomRegistry
@@ -90,6 +91,7 @@ class Services:
     live: LiveConnections
     clock: Callable[[], float]
     flusher: Flusher = field(default_factory=Flusher)  # one for all connections
+    ice_servers: IceServers = field(default_factory=IceServers)  # for welcome
 
 
 class SignalingConnection:
@@ -290,7 +292,11 @@ class SignalingConnection:
         self._used_at = self._services.clock()
         self._name = await self._services.accounts.display_name(caller)  # a guest's too
         return Welcome(
-            id=hello.id, version=PROTOCOL_VERSION, user_id=caller.user_id, name=self._name
+            id=hello.id,
+            version=PROTOCOL_VERSION,
+            user_id=caller.user_id,
+            name=self._name,
+            ice_servers=self._services.ice_servers.for_user(caller.user_id),
         )
 
     async def _join(self, join: Join) -> Message | None:
