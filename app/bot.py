@@ -72,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TEXT",
         help="send this chat message after joining (repeatable)",
     )
+    parser.add_argument(
+        "--relay-only",
+        action="store_true",
+        help="send and receive media through the TURN server the server lists only",
+    )
     parser.add_argument("--seconds", type=float, default=10.0, help="stay this long, then leave")
     parser.add_argument("--report", action="store_true", help="print a JSON report on exit")
     return parser
@@ -138,7 +143,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await api.close()
 
     counts = Counts()
-    call = Call(args.server, token, frame_sink=counts, ssl=ssl)
+    call = Call(args.server, token, frame_sink=counts, ssl=ssl, relay_only=args.relay_only)
     sources: dict[Source, Any] = {}
     if args.publish == "testsrc":
         camera = args.camera_video

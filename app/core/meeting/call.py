@@ -1,7 +1,9 @@
 """Being in one meeting: signaling, the upstream and downstream peer connections, and state.
 
 The server's SFU gets one upstream connection (we offer our tracks) and keeps one downstream
-connection to us (it offers, we answer, again whenever tracks come and go). Every local source
+connection to us (it offers, we answer, again whenever tracks come and go). Both are made once
+`welcome` has said which STUN and TURN servers to use; with `relay_only`, only TURN relay
+candidates are used (a network that lets no UDP through to the server). Every local source
 gets its transceiver at join, behind a gate, so turning a camera or screen share on and off never
 needs a renegotiation.
 """
@@ -18,15 +20,17 @@ from aiortc import (
     MediaStreamTrack,
     RTCBundlePolicy,
     RTCConfiguration,
+    RTCIceServer,
     RTCPeerConnection,
     RTCSessionDescription,
 )
 from aiortc.mediastreams import MediaStreamError
+from aiortc.rtcconfiguration import RTCIceTransportPolicy
 from av.frame import Frame
 
 from app.core.api.transport import SslOption
 from app.core.meeting.gated_track import GatedTrack
-from app.core.meeting.signaling_client import SignalingClient
+from app.core.meeting.signaling_client import SignalingClient, SignalingError
 from protocol.client_messages import (
     ChatSend,
     DownstreamAnswer,
@@ -52,6 +56,7 @@ from protocol.server_messages import (
     ActiveSpeaker,
     Chat,
     DownstreamOffer,
+    IceServer,
     Joined,
     MuteRequested,
     ParticipantJoined,
@@ -68,11 +73,21 @@ log = logging.getLogger(__name__)
 FrameSink = Callable[[str, Source, Frame], None]
 
 
-def _peer_connection() -> RTCPeerConnection:
+def ice_configuration(servers: tuple[IceServer, ...], *, relay_only: bool) -> RTCConfiguration:
+    """The peer connections' configuration for the ICE servers `welcome` listed."""
+    if relay_only and not any(url.startswith("turn") for s in servers for url in s.urls):
+        raise SignalingError(
+            "no_turn_server", "relay only was asked for, but the server lists no TURN server"
+        )
     # Max-bundle: with aiortc's default "balanced" policy an offer of audio, video, video puts
     # the second video on a transport that BUNDLE then discards, and that track never flows.
-    return RTCPeerConnection(
-        RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+    return RTCConfiguration(
+        iceServers=[
+            RTCIceServer(urls=list(s.urls), username=s.username, credential=s.credential)
+            for s in servers
+        ],
+        iceTransportPolicy=RTCIceTransportPolicy.RELAY if relay_only else RTCIceTransportPolicy.ALL,
+        bundlePolicy=RTCBundlePolicy.MAX_BUNDLE,
     )
 
 
@@ -100,14 +115,17 @@ class Call:
         frame_sink: FrameSink | None = None,
         *,
         ssl: SslOption = True,
+        relay_only: bool = False,
     ):
         self._signaling = SignalingClient(base_url, ssl=ssl)
+        self._relay_only = relay_only
+        self._configuration: RTCConfiguration | None = None  # once welcome has come
         self._token = token
         self._frame_sink = frame_sink
         self.state = CallState()
         self._listeners: list[Listener] = []
         self._up: RTCPeerConnection | None = None
-        self._down = _peer_connection()
+        self._down: RTCPeerConnection | None = None
         self._down_tracks: dict[str, TrackInfo] = {}
         self._local: dict[Source, GatedTrack] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -129,6 +147,15 @@ class Call:
         )
         assert isinstance(welcome, Welcome)
         self.user_id, self.name = welcome.user_id, welcome.name
+        self._configuration = ice_configuration(welcome.ice_servers, relay_only=self._relay_only)
+        self._down = self._peer_connection()
+
+    def _peer_connection(self) -> RTCPeerConnection:
+        if self._configuration is None:
+            raise SignalingError(
+                "not_connected", "connect first: the ICE servers come with welcome"
+            )
+        return RTCPeerConnection(self._configuration)
 
     async def join(
         self,
@@ -161,7 +188,7 @@ class Call:
         return joined
 
     async def _publish(self, sources: dict[Source, MediaStreamTrack], off: set[Source]) -> None:
-        self._up = _peer_connection()
+        self._up = self._peer_connection()
         by_transceiver = []
         for source, track in sources.items():
             gated = GatedTrack(track, open_now=source not in off)
@@ -240,7 +267,8 @@ class Call:
             gate.stop()
         if self._up is not None:
             await self._up.close()
-        await self._down.close()
+        if self._down is not None:
+            await self._down.close()
 
     async def _request(self, message: Message) -> Message:
         return await self._signaling.request(message)
@@ -288,6 +316,8 @@ class Call:
             await self._answer(message)
 
     async def _answer(self, offer: DownstreamOffer) -> None:
+        if self._down is None:  # offers come only after join, which needs welcome
+            raise SignalingError("not_connected", "a downstream offer came before welcome")
         await self._down.setRemoteDescription(RTCSessionDescription(offer.sdp, "offer"))
         await self._down.setLocalDescription(await self._down.createAnswer())
         await self._signaling.send(
