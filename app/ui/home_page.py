@@ -56,6 +56,10 @@ class HomePage(QWidget):
         self.status.setObjectName("homeStatus")
         self.error = Banner("error")
         self.error.setObjectName("homeError")
+        self.hosting = Banner("info")
+        self.hosting.setObjectName("hostingInfo")
+        self.hosting.show_message(app_vm.hosting)
+        app_vm.hostingChanged.connect(self.hosting.show_message)
 
         start_card = Card()
         start_card.body.addWidget(plain_label("Start a meeting", role="cardTitle", wrap=False))
@@ -133,6 +137,7 @@ class HomePage(QWidget):
         column.addLayout(head)
         column.addWidget(self.status)
         column.addWidget(self.error)
+        column.addWidget(self.hosting)
         column.addLayout(cards)
         column.addLayout(options)
         column.addWidget(list_card)

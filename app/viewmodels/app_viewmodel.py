@@ -18,6 +18,7 @@ from app.core.tls_trust import TlsTrust
 from app.core.token_store import NO_KEYRING_NOTICE
 from app.viewmodels.contacts_viewmodel import ContactsViewModel
 from app.viewmodels.home_viewmodel import HomeViewModel
+from app.viewmodels.hosting_text import hosting_text
 from app.viewmodels.login_viewmodel import LoginViewModel
 from app.viewmodels.media_devices import Devices, PlayerFactory
 from app.viewmodels.meeting_viewmodel import MeetingState, MeetingViewModel
@@ -61,6 +62,7 @@ class AppViewModel(QObject):
     noticeChanged = Signal(str)
     serverChanged = Signal(str)
     connectingChanged = Signal(str, str)
+    hostingChanged = Signal(str)
 
     def __init__(
         self,
@@ -88,8 +90,10 @@ class AppViewModel(QObject):
         self._connecting = ("", "")
         self._watcher: asyncio.Task[None] | None = None
         self._welcome = ""
+        self._hosting = ""
 
         self.setup = SetupViewModel(self)
+        self._trust = trust
         self.trust = TrustViewModel(trust, self)
         self.login = LoginViewModel(account, self)
         self.register = RegisterViewModel(account, self)
@@ -143,6 +147,11 @@ class AppViewModel(QObject):
     def notice(self) -> str:
         """A window-wide notice (e.g. no keyring), "" when none."""
         return self._notice
+
+    @property
+    def hosting(self) -> str:
+        """Where others reach this computer's shared server, "" when it is not shared."""
+        return self._hosting
 
     @property
     def server_text(self) -> str:
@@ -272,6 +281,9 @@ class AppViewModel(QObject):
         self._go(Page.CONNECTING)
         try:
             base_url = await self._link.open(settings)
+            if self._link.pin is not None:
+                # Our own bundled server's certificate, read from its data folder: no question.
+                self._trust.trust(base_url, self._link.pin)
             await self._account.connect(base_url, self._link.identity(settings))
             await self._account.api.health()
             profile = await self._account.restore()
@@ -283,6 +295,8 @@ class AppViewModel(QObject):
             self._set_connecting(doing, status or describe(exc))
             return
         self._connected = True
+        self._hosting = hosting_text(self._link.hosting, self._link.pin)
+        self.hostingChanged.emit(self._hosting)
         self._watch_bundled()
         self.register.reset()
         self.profile.clear()

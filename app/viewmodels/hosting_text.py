@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from app.core.network_hosting import HostingAddress
-from protocol.pins import PIN_PREFIX
-
-
-def readable_pin(pin: str) -> str:
-    """A pin as people compare it: upper-case hex in groups of four."""
-    digits = pin.removeprefix(PIN_PREFIX).upper()
-    return " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+from app.core.tls_trust import grouped_fingerprint
 
 
 def hosting_text(hosting: HostingAddress | None, pin: str | None) -> str:
@@ -28,5 +22,6 @@ def hosting_text(hosting: HostingAddress | None, pin: str | None) -> str:
         text += f" (on other networks: {', '.join(others)})"
     text += ". Invite links you copy name this address."
     if pin:
-        text += f" Certificate fingerprint (SHA-256): {readable_pin(pin)}"
+        fingerprint = grouped_fingerprint(pin).replace("\n", ":")
+        text += f" Certificate fingerprint (SHA-256): {fingerprint}"
     return text

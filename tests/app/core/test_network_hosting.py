@@ -63,7 +63,7 @@ def test_the_owner_sees_the_address_and_the_fingerprint() -> None:
     text = hosting_text(hosting, "sha256:" + "ab" * 32)
     assert "https://192.168.1.20:8443" in text
     assert "https://10.1.2.3:8443" in text
-    assert "ABAB ABAB" in text
+    assert "AB:AB:AB" in text
     assert hosting_text(None, None) == ""
 
 
