@@ -99,11 +99,14 @@ def nginx_proxy(
     binary = nginx_binary()
     directory.mkdir(parents=True, exist_ok=True)
     conf = _config(directory, port, upstream, cert, key)
+    stderr = (directory / "stderr.log").open("wb")
     process = subprocess.Popen(
         [
             binary,
             "-p",
             str(directory),
+            "-e",  # the log for start-up, before the config names its own; not /var/log/nginx
+            str(directory / "error.log"),
             "-c",
             str(conf),
             "-g",
@@ -111,37 +114,32 @@ def nginx_proxy(
         ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
     )
     try:
         _wait_listening(process, port, directory)
         yield process
     finally:
         _stop(process)
+        stderr.close()
 
 
 def _wait_listening(process: subprocess.Popen[bytes], port: int, directory: Path) -> None:
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"nginx exited ({process.returncode}): {_errors(process, directory)}"
-            )
+            raise RuntimeError(f"nginx exited ({process.returncode}): {_errors(directory)}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1.0):
                 return
         except OSError:
             time.sleep(0.05)  # polling for a port with a bound, not waiting for time to pass
-    raise RuntimeError(
-        f"nginx did not listen within {START_SECONDS} s: {_errors(process, directory)}"
-    )
+    raise RuntimeError(f"nginx did not listen within {START_SECONDS} s: {_errors(directory)}")
 
 
-def _errors(process: subprocess.Popen[bytes], directory: Path) -> str:
-    log = directory / "error.log"
-    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
-    if process.poll() is not None and process.stderr is not None:
-        text += process.stderr.read().decode("utf-8", "replace")
+def _errors(directory: Path) -> str:
+    logs = (directory / "error.log", directory / "stderr.log")
+    text = "".join(log.read_text("utf-8", "replace") for log in logs if log.exists())
     return text[-4000:]
 
 
@@ -153,5 +151,3 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    if process.stderr is not None:
-        process.stderr.close()
