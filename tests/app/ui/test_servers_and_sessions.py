@@ -76,7 +76,7 @@ def test_an_unreachable_server_is_shown_not_crashed(
     assert url in connecting.error.text()
     assert connecting.retry.isVisible() and connecting.change.isVisible()
     saved = json.loads((app_paths.config_dir / "settings.json").read_text())
-    assert saved == {"server": "remote", "server_url": url}
+    assert saved == {"server": "remote", "server_url": url, "share_on_network": False}
     assert window.vm.bundled_server is None
 
     # Retrying fails the same way; then switching to this computer works.
