@@ -52,6 +52,19 @@ def end_guest_sessions(ends: SessionEnds, guest_ids: Collection[int]) -> None:
         ends.session_ended(guest_session_id(guest_id), SessionEnd.MEETING_ENDED)
 
 
+def _text_problem(value: object, max_length: int | None) -> str | None:
+    """Why a required one-line field is refused (server/text_rules.py for names), or None."""
+    if value is not None and not isinstance(value, str):
+        return "must be a string"
+    if value is None or not value.strip():
+        return "required"
+    if max_length is None:
+        return None  # a join code: anything else simply names no meeting
+    if len(value.strip()) > max_length:
+        return f"at most {max_length} characters"
+    return text_problem(value.strip(), TextKind.NAME)
+
+
 class GuestService:
     def __init__(
         self,
@@ -83,17 +96,13 @@ class GuestService:
 
     async def create(self, data: Mapping[str, Any], address: str | None) -> NewGuest:
         """A guest session for the meeting whose join code is `code`, under `display_name`."""
-        errors = {name: "unknown field" for name in data if name not in FIELDS}
-        code = data.get("code")
-        if not isinstance(code, str) or not code.strip():
-            errors["code"] = "required" if code in (None, "") else "must be a string"
-        name = data.get("display_name")
-        if not isinstance(name, str) or not name.strip():
-            errors["display_name"] = "required" if name in (None, "") else "must be a string"
-        elif len(name.strip()) > MAX_DISPLAY_NAME:
-            errors["display_name"] = f"at most {MAX_DISPLAY_NAME} characters"
-        elif problem := text_problem(name.strip(), TextKind.NAME):
-            errors["display_name"] = problem
+        errors = {field: "unknown field" for field in data if field not in FIELDS}
+        code, name = data.get("code"), data.get("display_name")
+        for field, value in (("code", code), ("display_name", name)):
+            if problem := _text_problem(
+                value, MAX_DISPLAY_NAME if field == "display_name" else None
+            ):
+                errors[field] = problem
         if errors:
             raise invalid_fields(errors)
         assert isinstance(code, str) and isinstance(name, str)
