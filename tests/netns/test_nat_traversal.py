@@ -1,0 +1,270 @@
+"""Media through NAT and firewalls, for real: podium-server and two podium-bots in namespaces.
+
+Each case builds its own network (lab.py) with documentation addresses: 203.0.113.0/24 is the
+"internet", 198.51.100.0/24 and 192.0.2.0/24 are private networks behind NAT. The server runs
+with TLS (its self-signed certificate, which the bots pin), the bots publish a test pattern and
+a tone, and each must receive the other's video and audio while both are in the meeting:
+
+(a) both clients behind NAT (masquerade; nothing new gets in), the server public;
+(b) the server behind 1:1 NAT (DNAT of its HTTPS port and its [media] udp_ports range only,
+    SNAT out), announcing [media] public_ip: its own address is unreachable for the clients;
+(c) no UDP between the clients and the server at all: the bots use --relay-only, through a
+    coturn (use-auth-secret) the test starts, with the credentials the server put in welcome.
+"""
+
+from __future__ import annotations
+
+import json
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+
+from server.tls import certificate_pin
+from tests.netns.lab import Host, Lab, LabError, missing
+from tests.netns.register import PASSWORD
+
+REPO = Path(__file__).resolve().parents[2]
+PORT = 8443
+UDP_PORTS = (40000, 40019)
+TURN_PORT = 3478
+TURN_SECRET = "netns-test-secret"
+START_WITHIN = 60.0  # seconds for a server or a coturn to be ready on a busy machine
+# How long the second bot stays after joining: media has to flow both ways within it.
+MEETING_SECONDS = 8.0
+# Small and slow test video: two bots encode on a shared machine.
+VIDEO = "160x120@15"
+MIN_VIDEO_FRAMES = 3
+MIN_AUDIO_FRAMES = 10
+
+pytestmark = pytest.mark.skipif(
+    (why := missing("nft", "turnserver", "ss")) is not None, reason=str(why)
+)
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str  # as the clients reach it
+    pin: str
+
+
+@pytest.fixture
+def lab() -> Iterator[Lab]:
+    with Lab() as lab:
+        yield lab
+
+
+def start_server(
+    lab: Lab, host: Host, tmp: Path, config: str, reached_at: str | None = None
+) -> Server:
+    """podium-server in `host`, serving TLS on its address; ready when it says so."""
+    data = tmp / "server-data"
+    toml = tmp / "server.toml"
+    toml.write_text(config, encoding="utf-8")
+    with (tmp / "server.log").open("w", encoding="utf-8") as log:
+        process = lab.spawn(
+            host,
+            [
+                sys.executable,
+                *("-m", "server", "--data-dir", str(data), "--config", str(toml)),
+                *("--host", host.address, "--port", str(PORT), "--log-level", "WARNING"),
+                "--exit-with-stdin",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            cwd=REPO,
+        )
+    assert process.stdout is not None
+    line = read_line(process.stdout, START_WITHIN)
+    if not line.startswith("PODIUM-SERVER-READY "):
+        raise LabError(f"the server did not start: {line!r}\n{log_of(tmp, 'server')}")
+    pin = certificate_pin(data / "tls" / "cert.pem")
+    return Server(f"https://{reached_at or host.address}:{PORT}", pin)
+
+
+def start_coturn(lab: Lab, host: Host, tmp: Path) -> None:
+    """coturn in `host` with the TURN REST API secret, on that address only."""
+    lab.spawn(
+        host,
+        [
+            "turnserver",
+            *("-n", "--no-cli", "--use-auth-secret", "--static-auth-secret", TURN_SECRET),
+            *("--realm", "podium.test", "--fingerprint"),
+            *("--listening-ip", host.address, "--relay-ip", host.address),
+            *("--listening-port", str(TURN_PORT), "--min-port", "49160", "--max-port", "49199"),
+            *("--no-tls", "--no-dtls", "--no-tcp", "--no-tcp-relay", "--no-multicast-peers"),
+            *("--log-file", str(tmp / "turn.log"), "--simple-log", "--no-stdout-log"),
+            *("--pidfile", str(tmp / "turn.pid"), "--userdb", str(tmp / "turndb")),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    lab.wait_for(lambda: lab.udp_listening(host, TURN_PORT), START_WITHIN, "coturn listening")
+
+
+def register(lab: Lab, client: Host, server: Server, *names: str) -> None:
+    lab.run(
+        client.namespace,
+        sys.executable,
+        *("-m", "tests.netns.register", server.url, server.pin, *names),
+    )
+
+
+def bot(
+    lab: Lab, host: Host, server: Server, name: str, tmp: Path, *args: str
+) -> subprocess.Popen[str]:
+    with (tmp / f"{name}.log").open("w", encoding="utf-8") as err:
+        return lab.spawn(
+            host,
+            [
+                sys.executable,
+                *("-m", "app.bot", "--server", server.url, "--pin", server.pin),
+                *("--login", name, "--password", PASSWORD, "--report"),
+                *("--camera-video", VIDEO, *args),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            cwd=REPO,
+        )
+
+
+def meet(lab: Lab, server: Server, first: Host, second: Host, tmp: Path, *args: str) -> None:
+    """Two bots meet; each must have received the other's video and audio."""
+    register(lab, first, server, "ada", "ben")
+    ada = bot(lab, first, server, "ada", tmp, "--create", "Across networks", "--seconds", "600")
+    assert ada.stdout is not None
+    created = read_line(ada.stdout, START_WITHIN)
+    assert created.startswith("created meeting"), (created, log_of(tmp, "ada"))
+    code = created.split()[-1]
+    ben = bot(lab, second, server, "ben", tmp, "--meeting", code, "--seconds", str(MEETING_SECONDS))
+    ben_report = report_of(ben, tmp, "ben")
+    ada.send_signal(signal.SIGTERM)  # ada leaves once ben has: her report is printed at exit
+    ada_report = report_of(ada, tmp, "ada")
+    for name, report, other in (("ada", ada_report, ben_report), ("ben", ben_report, ada_report)):
+        frames = report["received"].get(other["participant"], {})
+        assert frames.get("video_frames", 0) >= MIN_VIDEO_FRAMES, (name, report, log_of(tmp, name))
+        assert frames.get("audio_frames", 0) >= MIN_AUDIO_FRAMES, (name, report, log_of(tmp, name))
+
+
+def test_clients_behind_nat_meet_on_a_public_server(lab: Lab, tmp_path: Path) -> None:
+    server_host = lab.host("server", "203.0.113.2", "203.0.113.1")
+    ada_host = lab.host("ada", "198.51.100.2", "198.51.100.1")
+    ben_host = lab.host("ben", "198.51.100.10", "198.51.100.9")
+    lab.nft(
+        """
+        table ip lab {
+            chain postrouting {
+                type nat hook postrouting priority srcnat; policy accept;
+                ip saddr 198.51.100.0/24 ip daddr != 198.51.100.0/24 masquerade
+            }
+            chain forward {
+                type filter hook forward priority filter; policy accept;
+                ct state established,related accept
+                ip daddr 198.51.100.0/24 drop
+            }
+        }
+        """
+    )
+    server = start_server(lab, server_host, tmp_path, "")
+    meet(lab, server, ada_host, ben_host, tmp_path)
+
+
+def test_a_server_behind_one_to_one_nat_announces_its_public_address(
+    lab: Lab, tmp_path: Path
+) -> None:
+    public = "203.0.113.100"
+    server_host = lab.host("server", "192.0.2.2", "192.0.2.1")
+    ada_host = lab.host("ada", "203.0.113.18", "203.0.113.17")
+    ben_host = lab.host("ben", "203.0.113.26", "203.0.113.25")
+    low, high = UDP_PORTS
+    lab.nft(
+        f"""
+        table ip lab {{
+            chain prerouting {{
+                type nat hook prerouting priority dstnat; policy accept;
+                ip daddr {public} tcp dport {PORT} dnat to {server_host.address}
+                ip daddr {public} udp dport {low}-{high} dnat to {server_host.address}
+            }}
+            chain postrouting {{
+                type nat hook postrouting priority srcnat; policy accept;
+                ip saddr {server_host.address} snat to {public}
+            }}
+            chain forward {{
+                type filter hook forward priority filter; policy accept;
+                ct state established,related accept
+                ip daddr 192.0.2.0/24 ct status dnat accept
+                ip daddr 192.0.2.0/24 drop
+            }}
+        }}
+        """
+    )
+    config = f'[media]\npublic_ip = "{public}"\nudp_ports = "{low}-{high}"\n'
+    server = start_server(lab, server_host, tmp_path, config, reached_at=public)
+    meet(lab, server, ada_host, ben_host, tmp_path)
+
+
+def test_with_udp_to_the_server_blocked_media_goes_through_turn(lab: Lab, tmp_path: Path) -> None:
+    server_host = lab.host("server", "203.0.113.2", "203.0.113.1")
+    turn_host = lab.host("turn", "203.0.113.10", "203.0.113.9")
+    ada_host = lab.host("ada", "203.0.113.18", "203.0.113.17")
+    ben_host = lab.host("ben", "203.0.113.26", "203.0.113.25")
+    clients = "{ 203.0.113.16/29, 203.0.113.24/29 }"
+    lab.nft(
+        f"""
+        table ip lab {{
+            chain forward {{
+                type filter hook forward priority filter; policy accept;
+                meta l4proto udp ip saddr {clients} ip daddr {server_host.address} drop
+                meta l4proto udp ip saddr {server_host.address} ip daddr {clients} drop
+            }}
+        }}
+        """
+    )
+    start_coturn(lab, turn_host, tmp_path)
+    config = (
+        "[ice]\n"
+        f'turn = ["turn:{turn_host.address}:{TURN_PORT}?transport=udp"]\n'
+        f'turn_secret = "{TURN_SECRET}"\n'
+        "turn_ttl_seconds = 600\n"
+    )
+    server = start_server(lab, server_host, tmp_path, config)
+    meet(lab, server, ada_host, ben_host, tmp_path, "--relay-only")
+
+
+# Helpers
+
+
+def read_line(stream: IO[str], within: float) -> str:
+    """The next line of a child's stdout, waiting at most `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise LabError(f"no line within {within} s")
+        ready, _, _ = select.select([stream], [], [], left)
+        if ready:
+            return stream.readline()
+
+
+def report_of(process: subprocess.Popen[str], tmp: Path, name: str) -> dict[str, Any]:
+    try:
+        out, _ = process.communicate(timeout=START_WITHIN + MEETING_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    assert process.returncode == 0, (name, process.returncode, log_of(tmp, name))
+    report: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return report
+
+
+def log_of(tmp: Path, name: str) -> str:
+    path = tmp / f"{name}.log"
+    return path.read_text(encoding="utf-8")[-3000:] if path.exists() else ""
