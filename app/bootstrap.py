@@ -18,6 +18,8 @@ from app.cli import Options
 from app.core.account_session import AccountSession
 from app.core.api import ApiClient
 from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
+from app.core.guest_name import GuestNameFile
+from app.core.invite_link import Invite
 from app.core.paths import AppPaths, resolve_paths
 from app.core.resources import read_resource, resource_path, resources_dir
 from app.core.server_link import ServerLink
@@ -25,6 +27,7 @@ from app.core.tls_trust import PinStore, TlsTrust
 from app.core.token_store import TokenStore
 from app.main_thread_gc import MainThreadCollector
 from app.qt_loop import DrainingEventLoop
+from app.single_instance import SingleInstance, hand_over, instance_name
 from app.ui.main_window import MainWindow
 from app.viewmodels.app_viewmodel import AppViewModel
 from app.viewmodels.media_devices import Devices, PlayerFactory
@@ -63,6 +66,7 @@ def build_window(
     keyring_backend: KeyringBackend | None = None,
     media: tuple[Devices, PlayerFactory | None] | None = None,
     synthetic_devices: bool = False,
+    invite: Invite | None = None,
 ) -> MainWindow:
     """Build core objects, view-models and the window; nothing runs until vm.start()."""
     override = ClientSettings(ServerMode.REMOTE, server_url) if server_url else None
@@ -78,6 +82,8 @@ def build_window(
         ServerLink(paths.server_data_dir),
         account,
         trust,
+        guest_names=GuestNameFile(paths.config_dir),
+        invite=invite,
         server_override=override,
         devices=devices,
         player_factory=player_factory,
@@ -108,6 +114,14 @@ def run_app(options: Options, env: Mapping[str, str]) -> int:
     qapp.setQuitOnLastWindowClosed(False)
     style_application(qapp)
     paths = resolve_paths(options.data_dir, options.config_dir, env)
+    name = instance_name(paths.config_dir)
+    if hand_over(name, options.invite.app_link() if options.invite else ""):
+        # Podium already runs with this config folder: it raises its window (and joins).
+        print("podium: handed over to the Podium window already open", file=sys.stderr)
+        return 0
+    instance = SingleInstance(name)
+    if not instance.listen():
+        log.warning("cannot listen on %s: later launches will open another window", name)
     loop = DrainingEventLoop(qapp)
     asyncio.set_event_loop(loop)
     collector = MainThreadCollector(qapp)
@@ -115,11 +129,16 @@ def run_app(options: Options, env: Mapping[str, str]) -> int:
     try:
         with loop:
             window = build_window(
-                paths, options.server, synthetic_devices=options.synthetic_devices
+                paths,
+                options.server,
+                synthetic_devices=options.synthetic_devices,
+                invite=options.invite,
             )
+            instance.received.connect(window.open_link)
             loop.run_until_complete(run_window(window))
             loop.run_until_complete(_cancel_leftovers())
     finally:
+        instance.close()
         collector.stop()
     return 0
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.core.client_settings import validate_server_url
+from app.core.invite_link import Invite, parse_invite
 from app.core.paths import CONFIG_DIR_ENV, DATA_DIR_ENV
 
 NO_DISPLAY_MESSAGE = (
@@ -26,6 +27,7 @@ class Options:
     config_dir: str | None = None
     server: str | None = None
     synthetic_devices: bool = False
+    invite: Invite | None = None
 
 
 def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Options:
@@ -46,6 +48,15 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] | None 
         help="demo/test: send a test pattern and a tone instead of your camera and microphone"
         f" (env {SYNTHETIC_DEVICES_ENV}=1)",
     )
+    parser.add_argument(
+        "--join",
+        metavar="URL",
+        help="open the app at joining the meeting of an invite link"
+        " (https://SERVER/j/CODE or podium://join?...)",
+    )
+    parser.add_argument(
+        "link", nargs="?", help="an invite link, as the desktop opens podium:// links"
+    )
     args = parser.parse_args(argv)
     synthetic = args.synthetic_devices or (env or {}).get(SYNTHETIC_DEVICES_ENV) == "1"
     server = None
@@ -59,7 +70,20 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] | None 
         config_dir=args.config_dir,
         server=server,
         synthetic_devices=synthetic,
+        invite=_invite(parser, args.join, args.link),
     )
+
+
+def _invite(parser: argparse.ArgumentParser, join: str | None, link: str | None) -> Invite | None:
+    if join is not None and link is not None:
+        parser.error("give the invite link once: either --join URL or the link itself")
+    text = join if join is not None else link
+    if text is None:
+        return None
+    try:
+        return parse_invite(text)
+    except ValueError as exc:
+        parser.error(f"cannot open this invite link: {exc}")
 
 
 def has_display(env: Mapping[str, str], platform: str = sys.platform) -> bool:

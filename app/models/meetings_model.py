@@ -12,6 +12,7 @@ from app.models.row_table import RowTableModel
 HEADERS = ("Subject", "Join code", "Created", "Status")
 JOIN_CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 ENDED_ROLE = Qt.ItemDataRole.UserRole + 2
+INVITE_URL_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class MeetingRow:
     join_code: str
     created: str
     ended: bool
+    invite_url: str = ""
 
 
 class MeetingsModel(RowTableModel[MeetingRow]):
@@ -36,9 +38,11 @@ class MeetingsModel(RowTableModel[MeetingRow]):
         return (row.subject, row.join_code, row.created, status)[column]
 
     def role_data(self, row: MeetingRow, column: int, role: int) -> Any:
-        """The row's join code or ended flag by role."""
+        """The row's join code, ended flag or invite link by role."""
         if role == JOIN_CODE_ROLE:
             return row.join_code
+        if role == INVITE_URL_ROLE:
+            return row.invite_url
         if role == ENDED_ROLE:
             return row.ended
         return None

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models.meetings_model import ENDED_ROLE, JOIN_CODE_ROLE
+from app.models.meetings_model import ENDED_ROLE, INVITE_URL_ROLE, JOIN_CODE_ROLE
 from app.ui.form_fields import FieldRow
 from app.ui.widgets import Banner, Card, button, plain_label, scrolling, subtitle, title
 from app.viewmodels.app_viewmodel import AppViewModel
@@ -107,8 +107,11 @@ class HomePage(QWidget):
         list_head = QHBoxLayout()
         list_head.addWidget(plain_label("My meetings", role="cardTitle", wrap=False), 1)
         self.copy_code = button("Copy join code", role="secondary")
+        self.copy_invite = button("Copy invite", role="secondary")
+        self.copy_invite.setObjectName("copyInviteSelected")
         self.join_selected = button("Join selected", role="secondary")
         list_head.addWidget(self.copy_code)
+        list_head.addWidget(self.copy_invite)
         list_head.addWidget(self.join_selected)
         list_card.body.addLayout(list_head)
         self.meetings = QTableView()
@@ -152,6 +155,7 @@ class HomePage(QWidget):
         self.join_selected.clicked.connect(self._join_selected)
         self.meetings.doubleClicked.connect(lambda _index: self._join_selected())
         self.copy_code.clicked.connect(self._copy_selected)
+        self.copy_invite.clicked.connect(self._copy_selected_invite)
         self.member_info.clicked.connect(app_vm.show_profile)
         self.privacy.clicked.connect(app_vm.show_privacy)
         self.contacts.clicked.connect(app_vm.show_contacts)
@@ -192,6 +196,17 @@ class HomePage(QWidget):
             QGuiApplication.clipboard().setText(code)
             self._vm.show_status(f"Join code {code} copied.")
 
+    def selected_invite(self) -> str:
+        """The invite link of the selected meeting, or ""."""
+        rows = self.meetings.selectionModel().selectedRows()
+        return str(rows[0].data(INVITE_URL_ROLE) or "") if rows else ""
+
+    def _copy_selected_invite(self) -> None:
+        link = self.selected_invite()
+        if link:
+            QGuiApplication.clipboard().setText(link)
+            self._vm.show_status(f"Invite link copied: {link}")
+
     def _on_state(self, state: str) -> None:
         busy = state != MeetingState.IDLE
         self.start.setEnabled(not busy)
@@ -208,6 +223,7 @@ class HomePage(QWidget):
         self.no_meetings.setVisible(model.rowCount() == 0)
         selected = self.selected_code()
         self.copy_code.setEnabled(bool(selected))
+        self.copy_invite.setEnabled(bool(self.selected_invite()))
         row = self.meetings.selectionModel().selectedRows()
         ended = bool(row and row[0].data(ENDED_ROLE))
         self.join_selected.setEnabled(bool(selected) and not ended)

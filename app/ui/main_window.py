@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QHBoxLayout,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.ui.connecting_page import ConnectingPage
 from app.ui.contacts_page import ContactsPage
 from app.ui.home_page import HomePage
+from app.ui.invite_page import InvitePage
 from app.ui.login_page import LoginPage
 from app.ui.meeting_page import MeetingPage
 from app.ui.password_page import PasswordPage
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
             Page.PRIVACY: PrivacyPage(vm, vm.privacy),
             Page.CONTACTS: ContactsPage(vm, vm.contacts),
             Page.POLICY: PolicyPage(vm.policy),
+            Page.INVITE: InvitePage(vm.invite, vm.meeting),
         }
         self.stack = QStackedWidget()
         for page in self.pages.values():
@@ -92,6 +95,7 @@ class MainWindow(QMainWindow):
         self.trust_dialog: TrustCertificateDialog | CertificateChangedDialog | None = None
         vm.trust.confirmationNeeded.connect(self._ask_trust)
         vm.trust.refused.connect(self._warn_changed)
+        vm.inviteRefused.connect(self._refuse_link)
 
         vm.pageChanged.connect(self._show_page)
         vm.noticeChanged.connect(self.notice.show_message)
@@ -125,15 +129,33 @@ class MainWindow(QMainWindow):
             self.policy_notice.has_notice() and page in _POLICY_NOTICE_PAGES
         )
 
+    def open_link(self, link: str) -> None:
+        """A later launch handed over: come to the front, then open its invite link."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.vm.open_invite_link(link)
+
+    def _refuse_link(self, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Invite link", message, parent=self)
+        box.setObjectName("inviteRefusedBox")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.finished.connect(lambda _result: box.deleteLater())
+        box.open()
+
     def _ask_trust(self, server: str, fingerprint: str) -> None:
         dialog = TrustCertificateDialog(server, fingerprint, self)
         dialog.accepted.connect(self.vm.trust.confirm)
         dialog.rejected.connect(self.vm.trust.decline)
         self._open_dialog(dialog)
 
-    def _warn_changed(self, server: str, pinned: str, presented: str) -> None:
+    def _warn_changed(self, server: str, pinned: str, presented: str, from_invite: bool) -> None:
         pins_file = self.vm.trust.pins_file
-        self._open_dialog(CertificateChangedDialog(server, pinned, presented, pins_file, self))
+        self._open_dialog(
+            CertificateChangedDialog(server, pinned, presented, pins_file, from_invite, self)
+        )
 
     def _open_dialog(self, dialog: TrustCertificateDialog | CertificateChangedDialog) -> None:
         if self.trust_dialog is not None:

@@ -82,12 +82,17 @@ class MeetingPage(QWidget):
         self.copy.setObjectName("copyCodeButton")
         self.copy.setIcon(icon("copy", "#dfe6f0"))
         self.copy.setToolTip("Copy the join code")
+        self.copy_invite = button("Copy invite", role="meetingCopy")
+        self.copy_invite.setObjectName("copyInviteButton")
+        self.copy_invite.setIcon(icon("copy", "#dfe6f0"))
+        self.copy_invite.setToolTip("Copy the invite link to send to others")
         self.sharing = plain_label("", role="sharingPill", wrap=False)
         self.stop_sharing = button("Stop sharing", role="danger")
         self.count = plain_label("", role="meetingCount", wrap=False)
         top_row.addWidget(self.subject)
         top_row.addWidget(self.code)
         top_row.addWidget(self.copy)
+        top_row.addWidget(self.copy_invite)
         top_row.addStretch(1)
         top_row.addWidget(self.sharing)
         top_row.addWidget(self.stop_sharing)
@@ -128,6 +133,7 @@ class MeetingPage(QWidget):
         layout.addWidget(self.toolbar)
 
         self.copy.clicked.connect(self.copy_code)
+        self.copy_invite.clicked.connect(self.copy_invite_link)
         self.stop_sharing.clicked.connect(vm.controls.stop_share)
         self.toolbar.chatToggled.connect(lambda on: self._panel(self.chat, on))
         self.toolbar.peopleToggled.connect(lambda on: self._panel(self.people, on))
@@ -162,6 +168,14 @@ class MeetingPage(QWidget):
         QGuiApplication.clipboard().setText(self.vm.join_code)
         self.copy.setText("Copied")
         QTimer.singleShot(COPIED_MS, self.copy, lambda: self.copy.setText("Copy"))
+
+    def copy_invite_link(self) -> None:
+        """Put the meeting's invite link on the clipboard."""
+        QGuiApplication.clipboard().setText(self.vm.invite_url)
+        self.copy_invite.setText("Copied")
+        QTimer.singleShot(
+            COPIED_MS, self.copy_invite, lambda: self.copy_invite.setText("Copy invite")
+        )
 
     def open_share_dialog(self) -> ShareDialog:
         """The screen picker; choosing a screen starts sharing it."""
@@ -222,6 +236,7 @@ class MeetingPage(QWidget):
         self.subject.setText(self.vm.subject)
         self.code.setText(f"Join code {self.vm.join_code}" if self.vm.join_code else "")
         self.copy.setVisible(bool(self.vm.join_code))
+        self.copy_invite.setVisible(bool(self.vm.invite_url))
 
     def _show_sharing(self) -> None:
         name = self.vm.controls.sharing_name

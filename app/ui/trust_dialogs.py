@@ -20,6 +20,16 @@ CHANGED_TEXT = (
     "This server now presents a different certificate than the one you trusted before."
     " Someone may be intercepting the connection (an attack), so Podium will not connect."
 )
+INVITE_MISMATCH_TEXT = (
+    "This server presents a different certificate than the one your invite link names."
+    " Someone may be intercepting the connection (an attack), or the link is out of date,"
+    " so Podium will not connect. Ask whoever invited you for a new link."
+)
+FORGET_HINT = (
+    "If the server's operator told you they replaced its certificate, close this and choose"
+    " “Forget the saved certificate” on the page behind it, then check the new fingerprint"
+    " with them before trusting it. (The saved certificates are kept in {pins_file}.)"
+)
 
 
 def fingerprint_label(fingerprint: str) -> QLabel:
@@ -71,6 +81,7 @@ class CertificateChangedDialog(QDialog):
         pinned: str,
         presented: str,
         pins_file: str,
+        from_invite: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -82,22 +93,16 @@ class CertificateChangedDialog(QDialog):
         layout.setSpacing(12)
         layout.addWidget(title(CHANGED_TITLE))
         layout.addWidget(plain_label(server, role="subtitle"))
-        layout.addWidget(plain_label(CHANGED_TEXT))
-        layout.addWidget(plain_label("Trusted before:", role="field"))
+        layout.addWidget(plain_label(INVITE_MISMATCH_TEXT if from_invite else CHANGED_TEXT))
+        expected = "Named in the invite link:" if from_invite else "Trusted before:"
+        layout.addWidget(plain_label(expected, role="field"))
         self.pinned = fingerprint_label(pinned)
         layout.addWidget(self.pinned)
         layout.addWidget(plain_label("Presented now:", role="field"))
         self.presented = fingerprint_label(presented)
         layout.addWidget(self.presented)
-        layout.addWidget(
-            plain_label(
-                "If the server's operator told you they replaced its certificate, close this"
-                " and choose “Forget the saved certificate” on the page behind it, then check"
-                " the new fingerprint with them before trusting it. (The saved certificates"
-                f" are kept in {pins_file}.)",
-                role="hint",
-            )
-        )
+        if not from_invite:
+            layout.addWidget(plain_label(FORGET_HINT.format(pins_file=pins_file), role="hint"))
         actions = QHBoxLayout()
         actions.addStretch(1)
         self.close_button = button("Close")

@@ -11,14 +11,18 @@ from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
 from app.core.api import ApiError
+from app.core.api.tls_errors import origin_of
 from app.core.bundled_server import BundledServer, BundledServerError
 from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
+from app.core.guest_name import GuestNameFile
+from app.core.invite_link import Invite, parse_invite
 from app.core.server_link import ServerLink
 from app.core.tls_trust import TlsTrust
 from app.core.token_store import NO_KEYRING_NOTICE
 from app.viewmodels.contacts_viewmodel import ContactsViewModel
 from app.viewmodels.home_viewmodel import HomeViewModel
 from app.viewmodels.hosting_text import hosting_text
+from app.viewmodels.invite_viewmodel import InviteViewModel
 from app.viewmodels.login_viewmodel import LoginViewModel
 from app.viewmodels.media_devices import Devices, PlayerFactory
 from app.viewmodels.meeting_viewmodel import MeetingState, MeetingViewModel
@@ -53,6 +57,7 @@ class Page(StrEnum):
     PRIVACY = "privacy"
     CONTACTS = "contacts"
     POLICY = "policy"
+    INVITE = "invite"
 
 
 class AppViewModel(QObject):
@@ -62,6 +67,7 @@ class AppViewModel(QObject):
     noticeChanged = Signal(str)
     serverChanged = Signal(str)
     connectingChanged = Signal(str, str)
+    inviteRefused = Signal(str)
     hostingChanged = Signal(str)
 
     def __init__(
@@ -71,6 +77,8 @@ class AppViewModel(QObject):
         account: AccountSession,
         trust: TlsTrust,
         *,
+        guest_names: GuestNameFile,
+        invite: Invite | None = None,
         server_override: ClientSettings | None = None,
         devices: Devices | None = None,
         player_factory: PlayerFactory | None = None,
@@ -90,6 +98,10 @@ class AppViewModel(QObject):
         self._connecting = ("", "")
         self._watcher: asyncio.Task[None] | None = None
         self._welcome = ""
+        # An invite to open at start; the one being connected to; a code to join once logged in.
+        self._start_invite = invite
+        self._invite_target: Invite | None = None
+        self._join_after_login = ""
         self._hosting = ""
 
         self.setup = SetupViewModel(self)
@@ -109,12 +121,14 @@ class AppViewModel(QObject):
         self.policy = PolicyViewModel(account, self)
         self.privacy = PrivacyViewModel(account, self.policy, self)
         self.contacts = ContactsViewModel(account, self)
+        self.invite = InviteViewModel(account, self.meeting, guest_names, self)
 
         self.setup.chosen.connect(self._apply_choice)
         self.setup.cancelled.connect(lambda: self._go(self._back_page))
         self.trust.trusted.connect(self.retry)
         self.trust.declined.connect(self.change_server)
         self.login.loggedIn.connect(self._on_logged_in)
+        self.invite.loginWanted.connect(self._log_in_for_invite)
         self.register.registered.connect(self._on_registered)
         self.password.changed.connect(self._on_password_changed)
         for form in (
@@ -172,12 +186,71 @@ class AppViewModel(QObject):
     async def start(self) -> None:
         """Connect to the remembered server, or ask where it is on first start."""
         self._update_notice()
+        invite, self._start_invite = self._start_invite, None
+        if invite is not None:
+            await self._open_invite(invite)
+            return
         settings = self._override or self._settings_file.load()
         if settings is None:
             self.setup.prepare(None)
             self._go(Page.SETUP)
             return
         await self._connect(settings)
+
+    @asyncSlot(str)
+    async def open_invite_link(self, link: str) -> None:
+        """An invite link handed over by a second launch ("" only brings the window up)."""
+        if not link:
+            return
+        try:
+            invite = parse_invite(link)
+        except ValueError as exc:
+            self.inviteRefused.emit(f"Podium cannot open this invite link. {exc}")
+            return
+        if self.meeting.state != MeetingState.IDLE:
+            self.inviteRefused.emit("Leave the meeting you are in first, then open the link again.")
+            return
+        await self._open_invite(invite)
+
+    async def _open_invite(self, invite: Invite) -> None:
+        """Point the app at the invite's server (pinning its pin), then offer to join."""
+        self.invite.prepare(invite)
+        doing = f"Connecting to {invite.server}…"
+        self._set_connecting(doing, "")
+        self._go(Page.CONNECTING)
+        try:
+            await self.trust.accept_invite_pin(invite.server, invite.pin)
+        except ApiError as exc:
+            status = self.trust.handle(invite.server, exc, from_invite=True)
+            self._set_connecting(doing, status or describe(exc))
+            return
+        self._invite_target = invite
+        if self._connected and self._is_current_server(invite.server):
+            self._invite_target = None
+            profile = self.profile.profile if self._account.logged_in else None
+            self._enter_invite(invite, profile or None)
+            return
+        # Not saved as the server choice: the next launch goes back to the user's own.
+        await self._connect(ClientSettings(ServerMode.REMOTE, invite.server))
+
+    def _is_current_server(self, server: str) -> bool:
+        """True for the server we are connected to, also by the address others use for ours."""
+        hosting = self._link.hosting
+        ours = [self._account.base_url or "", *(hosting.urls if hosting else ())]
+        return origin_of(server) in {origin_of(url) for url in ours if url}
+
+    def _enter_invite(self, invite: Invite, profile: dict[str, Any] | None) -> None:
+        """Logged in on that server already: join as yourself; else offer guest or log-in."""
+        if profile is not None:
+            self._join_after_login = invite.code
+            self._enter_profile(profile)
+        else:
+            self._go(Page.INVITE)
+
+    def _log_in_for_invite(self) -> None:
+        self._join_after_login = self.invite.code
+        self.login.prefill(self.login.login_text, "Log in to join the meeting.")
+        self._go(Page.LOGIN)
 
     @asyncSlot()
     async def retry(self) -> None:
@@ -221,6 +294,9 @@ class AppViewModel(QObject):
             self.home.show_status(welcome)
         self.home.load()
         self._go(Page.HOME)
+        code, self._join_after_login = self._join_after_login, ""
+        if code:
+            self.meeting.join(code)
 
     def show_privacy(self) -> None:
         """Go to the privacy panel, reading every section afresh."""
@@ -301,6 +377,10 @@ class AppViewModel(QObject):
         self.register.reset()
         self.profile.clear()
         self._update_notice()
+        invite, self._invite_target = self._invite_target, None
+        if invite is not None:
+            self._enter_invite(invite, profile_to_dict(profile) if profile else None)
+            return
         if profile is not None:
             self._enter_profile(profile_to_dict(profile))
         else:
@@ -309,6 +389,8 @@ class AppViewModel(QObject):
 
     @asyncSlot(object)
     async def _apply_choice(self, settings: ClientSettings) -> None:
+        self._invite_target = None
+        self._join_after_login = ""
         try:
             self._settings_file.save(settings)
         except OSError as exc:
@@ -333,6 +415,11 @@ class AppViewModel(QObject):
 
     def _on_meeting_ended(self, message: str) -> None:
         # "" is a quiet ending (logging out, quitting): whoever ended it decides what follows.
+        if self.invite.is_guest:
+            self.invite.guest_left(message)
+            if message:
+                self._go(Page.INVITE)
+            return
         if self._page != Page.MEETING or not message:
             return
         self.home.load()

@@ -55,6 +55,8 @@ class HomeViewModel(FormViewModel):
         meetings = await self._attempt(self._account.api.my_meetings())
         if isinstance(meetings, Failed):
             return
+        for m in meetings:
+            self.meeting.offer_invite(m.join_code, m.invite_url)
         self.meetings.set_rows(
             [
                 MeetingRow(
@@ -62,6 +64,7 @@ class HomeViewModel(FormViewModel):
                     join_code=m.join_code,
                     created=created_text(m.created_at),
                     ended=m.ended_at is not None,
+                    invite_url=m.invite_url,
                 )
                 for m in meetings
             ]

@@ -93,6 +93,8 @@ class MeetingViewModel(QObject):
         self._names: dict[str, str] = {}
         self._subject = ""
         self._join_code = ""
+        # Join code → the invite link to share ("Copy invite"), from the server's summaries.
+        self._invite_urls: dict[str, str] = {}
         self._organiser = 0
         self._you = ""
         self._stage = ""
@@ -117,6 +119,16 @@ class MeetingViewModel(QObject):
     def join_code(self) -> str:
         """The code others join with."""
         return self._join_code
+
+    @property
+    def invite_url(self) -> str:
+        """The link that invites others to this meeting, "" when the server gave none."""
+        return self._invite_urls.get(self._join_code.lower(), "")
+
+    def offer_invite(self, join_code: str, invite_url: str) -> None:
+        """Remember a meeting's invite link, for when it is joined."""
+        if invite_url:
+            self._invite_urls[join_code.lower()] = invite_url
 
     @property
     def organiser_user_id(self) -> int:
@@ -173,6 +185,7 @@ class MeetingViewModel(QObject):
             self._set_state(MeetingState.IDLE)
             self._set_error(describe(exc))
             return
+        self.offer_invite(meeting.join_code, meeting.invite_url)
         await self._join(meeting.join_code)
         if self._state == MeetingState.IN_MEETING:
             self._set_notice(f"Meeting started. Others join with the code {meeting.join_code}.")

@@ -13,6 +13,10 @@ UNTRUSTED_STATUS = "This server's certificate is not trusted yet."
 CHANGED_STATUS = (
     "Podium refused to connect: the server presents a different certificate than before."
 )
+INVITE_MISMATCH_STATUS = (
+    "Podium refused to connect: the server presents a different certificate than the invite"
+    " link names."
+)
 FORGOTTEN = "The saved certificate was forgotten. Connect again to check the new one."
 
 
@@ -20,7 +24,8 @@ class TrustViewModel(QObject):
     """Turns certificate errors into a question (trust?) or a refusal, and acts on the answer."""
 
     confirmationNeeded = Signal(str, str)  # server, fingerprint (grouped hex)
-    refused = Signal(str, str, str)  # server, pinned fingerprint, presented fingerprint
+    # server, pinned (or the invite's) fingerprint, presented fingerprint, from an invite link
+    refused = Signal(str, str, str, bool)
     refusedChanged = Signal(bool)
     trusted = Signal()
     declined = Signal()
@@ -46,8 +51,11 @@ class TrustViewModel(QObject):
         """Where the pins are kept (named in the warning, for people who edit it by hand)."""
         return str(self._trust.store.path)
 
-    def handle(self, base_url: str, error: ApiError) -> str | None:
-        """Ask or warn about a certificate error; a status line for the page, None if not one."""
+    def handle(self, base_url: str, error: ApiError, *, from_invite: bool = False) -> str | None:
+        """Ask or warn about a certificate error; a status line for the page, None if not one.
+
+        from_invite: the expected pin came in an invite link (nothing kept to forget).
+        """
         self._set_refused("")
         if error.code == UNTRUSTED_CERTIFICATE and error.details.get("pin"):
             pin = str(error.details["pin"])
@@ -55,13 +63,14 @@ class TrustViewModel(QObject):
             self.confirmationNeeded.emit(base_url, grouped_fingerprint(pin))
             return UNTRUSTED_STATUS
         if error.code == CERTIFICATE_CHANGED:
-            self._set_refused(base_url)
+            self._set_refused("" if from_invite else base_url)
             self.refused.emit(
                 base_url,
                 grouped_fingerprint(str(error.details["pinned"])),
                 grouped_fingerprint(str(error.details["presented"])),
+                from_invite,
             )
-            return CHANGED_STATUS
+            return INVITE_MISMATCH_STATUS if from_invite else CHANGED_STATUS
         return None
 
     def confirm(self) -> None:
@@ -71,6 +80,10 @@ class TrustViewModel(QObject):
             return
         self._trust.trust(*asking)
         self.trusted.emit()
+
+    async def accept_invite_pin(self, base_url: str, pin: str | None) -> None:
+        """Pin an invite's pin if the server presents it (ApiError certificate_changed if not)."""
+        await self._trust.accept_invite_pin(base_url, pin)
 
     def decline(self) -> None:
         """The user does not trust it: nothing is pinned; back to the server choice."""

@@ -3,6 +3,7 @@
 from app.core.api.accounts import FieldSpec, Profile, SessionToken
 from app.core.api.client import ApiClient
 from app.core.api.errors import BAD_RESPONSE, UNREACHABLE, ApiError
+from app.core.api.guests import GuestSession
 from app.core.api.meetings import MeetingSummary
 from app.core.api.tls_errors import CERTIFICATE_CHANGED, UNTRUSTED_CERTIFICATE
 
@@ -14,6 +15,7 @@ __all__ = [
     "ApiClient",
     "ApiError",
     "FieldSpec",
+    "GuestSession",
     "MeetingSummary",
     "Profile",
     "SessionToken",

@@ -6,12 +6,13 @@ from typing import Any
 
 from app.core.api.accounts import AccountsApi
 from app.core.api.contacts import ContactsApi
+from app.core.api.guests import GuestsApi
 from app.core.api.meetings import MeetingsApi
 from app.core.api.privacy import PrivacyApi
 from app.core.api.sharing import SharingApi
 
 
-class ApiClient(AccountsApi, MeetingsApi, PrivacyApi, SharingApi, ContactsApi):
+class ApiClient(AccountsApi, MeetingsApi, PrivacyApi, SharingApi, ContactsApi, GuestsApi):
     """Talks to one Podium server; holds the bearer token of the logged-in member."""
 
     async def __aenter__(self) -> ApiClient:

@@ -18,6 +18,8 @@ class MeetingSummary:
     host_user_id: int
     created_at: str
     ended_at: str | None
+    # The link to send others (https://SERVER/j/CODE[?pin=..]); "" from servers without invites.
+    invite_url: str = ""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> MeetingSummary:
@@ -28,6 +30,7 @@ class MeetingSummary:
             host_user_id=int(data["host_user_id"]),
             created_at=str(data.get("created_at", "")),
             ended_at=None if data.get("ended_at") is None else str(data["ended_at"]),
+            invite_url=str(data.get("invite_url") or ""),
         )
 
 
