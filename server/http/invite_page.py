@@ -85,8 +85,8 @@ def invite_html(base_url: str, code: str, pin: str | None) -> str:
         '<h1 id="title">You are invited to a Podium meeting</h1>'
         f'<p>Meeting code: <strong class="code">{text(code)}</strong></p>'
         f'<p><a class="open" href="{text(app_link(base_url, code, pin))}">Open in Podium</a></p>'
-        '<p class="muted">This opens the Podium app at joining the meeting. Join as a guest with '
-        "just a name, or log in if you have an account on this server.</p>"
+        '<p class="muted">This opens the Podium app, ready to join the meeting: as a guest with '
+        "just a name, or logged in if you have an account on this server.</p>"
         '<section aria-labelledby="install"><h2 id="install">Nothing happened?</h2>'
         "<p>Then Podium is probably not installed on this computer yet. For now Podium is "
         "installed from its source code:</p><ol>"
