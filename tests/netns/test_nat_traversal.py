@@ -7,7 +7,9 @@ a tone, and each must receive the other's video and audio while both are in the 
 
 (a) both clients behind NAT (masquerade; nothing new gets in), the server public;
 (b) the server behind 1:1 NAT (DNAT of its HTTPS port and its [media] udp_ports range only,
-    SNAT out), announcing [media] public_ip: its own address is unreachable for the clients;
+    SNAT out), announcing [media] public_ip, and the clients behind NAT as well: neither side's
+    own address is reachable, so media flows only to the announced address (and, the control,
+    without public_ip none does);
 (c) no UDP between the clients and the server at all: the bots use --relay-only, through a
     coturn (use-auth-secret) the test starts, with the credentials the server put in welcome.
 """
@@ -136,8 +138,10 @@ def bot(
         )
 
 
-def meet(lab: Lab, server: Server, first: Host, second: Host, tmp: Path, *args: str) -> None:
-    """Two bots meet; each must have received the other's video and audio."""
+def meet(
+    lab: Lab, server: Server, first: Host, second: Host, tmp: Path, *args: str
+) -> dict[str, dict[str, int]]:
+    """Two bots meet; what each received of the other's media, by bot name."""
     register(lab, first, server, "ada", "ben")
     ada = bot(lab, first, server, "ada", tmp, "--create", "Across networks", "--seconds", "600")
     assert ada.stdout is not None
@@ -148,10 +152,17 @@ def meet(lab: Lab, server: Server, first: Host, second: Host, tmp: Path, *args: 
     ben_report = report_of(ben, tmp, "ben")
     ada.send_signal(signal.SIGTERM)  # ada leaves once ben has: her report is printed at exit
     ada_report = report_of(ada, tmp, "ada")
-    for name, report, other in (("ada", ada_report, ben_report), ("ben", ben_report, ada_report)):
-        frames = report["received"].get(other["participant"], {})
-        assert frames.get("video_frames", 0) >= MIN_VIDEO_FRAMES, (name, report, log_of(tmp, name))
-        assert frames.get("audio_frames", 0) >= MIN_AUDIO_FRAMES, (name, report, log_of(tmp, name))
+    return {
+        "ada": ada_report["received"].get(ben_report["participant"], {}),
+        "ben": ben_report["received"].get(ada_report["participant"], {}),
+    }
+
+
+def assert_media_both_ways(received: dict[str, dict[str, int]], tmp: Path) -> None:
+    for name, frames in received.items():
+        logs = (received, log_of(tmp, name), log_of(tmp, "server"))
+        assert frames.get("video_frames", 0) >= MIN_VIDEO_FRAMES, logs
+        assert frames.get("audio_frames", 0) >= MIN_AUDIO_FRAMES, logs
 
 
 def test_clients_behind_nat_meet_on_a_public_server(lab: Lab, tmp_path: Path) -> None:
@@ -174,16 +185,19 @@ def test_clients_behind_nat_meet_on_a_public_server(lab: Lab, tmp_path: Path) ->
         """
     )
     server = start_server(lab, server_host, tmp_path, "")
-    meet(lab, server, ada_host, ben_host, tmp_path)
+    assert_media_both_ways(meet(lab, server, ada_host, ben_host, tmp_path), tmp_path)
 
 
+@pytest.mark.parametrize("announce", [True, False], ids=["public_ip", "without_public_ip"])
 def test_a_server_behind_one_to_one_nat_announces_its_public_address(
-    lab: Lab, tmp_path: Path
+    lab: Lab, tmp_path: Path, announce: bool
 ) -> None:
     public = "203.0.113.100"
     server_host = lab.host("server", "192.0.2.2", "192.0.2.1")
-    ada_host = lab.host("ada", "203.0.113.18", "203.0.113.17")
-    ben_host = lab.host("ben", "203.0.113.26", "203.0.113.25")
+    # The clients are behind NAT too (each its own home router's public address), so the
+    # server cannot reach them first: they must reach it, at the address it announces.
+    ada_host = lab.host("ada", "198.51.100.2", "198.51.100.1")
+    ben_host = lab.host("ben", "198.51.100.10", "198.51.100.9")
     low, high = UDP_PORTS
     lab.nft(
         f"""
@@ -196,19 +210,27 @@ def test_a_server_behind_one_to_one_nat_announces_its_public_address(
             chain postrouting {{
                 type nat hook postrouting priority srcnat; policy accept;
                 ip saddr {server_host.address} snat to {public}
+                ip saddr 198.51.100.0/29 snat to 203.0.113.50
+                ip saddr 198.51.100.8/29 snat to 203.0.113.58
             }}
             chain forward {{
                 type filter hook forward priority filter; policy accept;
                 ct state established,related accept
-                ip daddr 192.0.2.0/24 ct status dnat accept
-                ip daddr 192.0.2.0/24 drop
+                ip daddr {server_host.address} ct status dnat accept
+                ip daddr {{ 192.0.2.0/24, 198.51.100.0/24 }} drop
             }}
         }}
         """
     )
-    config = f'[media]\npublic_ip = "{public}"\nudp_ports = "{low}-{high}"\n'
+    config = f'[media]\nudp_ports = "{low}-{high}"\n'
+    if announce:
+        config += f'public_ip = "{public}"\n'
     server = start_server(lab, server_host, tmp_path, config, reached_at=public)
-    meet(lab, server, ada_host, ben_host, tmp_path)
+    received = meet(lab, server, ada_host, ben_host, tmp_path)
+    if announce:
+        assert_media_both_ways(received, tmp_path)
+    else:  # the control: announcing its own address, the server is out of everyone's reach
+        assert received == {"ada": {}, "ben": {}}, received
 
 
 def test_with_udp_to_the_server_blocked_media_goes_through_turn(lab: Lab, tmp_path: Path) -> None:
@@ -236,7 +258,8 @@ def test_with_udp_to_the_server_blocked_media_goes_through_turn(lab: Lab, tmp_pa
         "turn_ttl_seconds = 600\n"
     )
     server = start_server(lab, server_host, tmp_path, config)
-    meet(lab, server, ada_host, ben_host, tmp_path, "--relay-only")
+    received = meet(lab, server, ada_host, ben_host, tmp_path, "--relay-only")
+    assert_media_both_ways(received, tmp_path)
 
 
 # Helpers
