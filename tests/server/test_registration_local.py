@@ -65,6 +65,20 @@ async def test_anyone_else_is_refused_and_told_to_ask_for_an_invite(local: TestC
     await register(local, **{k: BOB[k] for k in ("username", "email", "first_name")})
 
 
+async def test_a_proxy_nobody_said_to_trust_does_not_make_its_visitors_the_owner(
+    aiohttp_client: Any, tmp_path: Path, clock: Clock
+) -> None:
+    # A reverse proxy on this machine, left out of trusted_proxies: its requests come from
+    # loopback, but they carry its forwarding headers, so they are not the owner's.
+    settings = Settings(data_dir=tmp_path / "data", key_source="file", registration="local")
+    client = await aiohttp_client(create_app(settings, clock=clock))
+    for headers in (REMOTE, {"Forwarded": "for=203.0.113.9;proto=https"}):
+        assert await fields(client, **headers) == {"registration": "local", "can_register": False}
+        response = await client.post("/api/v1/accounts", json=BOB, headers=headers)
+        assert response.status == 403
+    await register(client)  # the owner's own app sends no such header
+
+
 async def test_existing_accounts_log_in_from_anywhere(local: TestClient) -> None:
     await register(local)
     response = await local.post(
