@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
@@ -41,6 +42,11 @@ THIS_COMPUTER = "This computer"
 POLICY_DECLINED = (
     "You have logged out. To use Podium on this server you need to accept its privacy policy."
 )
+
+
+def _server_key(base_url: str) -> str:
+    """A base URL with its port written out, to tell whether two name one server."""
+    return origin_of(base_url) + urlsplit(base_url).path.rstrip("/")
 
 
 class Page(StrEnum):
@@ -237,7 +243,7 @@ class AppViewModel(QObject):
         """True for the server we are connected to, also by the address others use for ours."""
         hosting = self._link.hosting
         ours = [self._account.base_url or "", *(hosting.urls if hosting else ())]
-        return origin_of(server) in {origin_of(url) for url in ours if url}
+        return _server_key(server) in {_server_key(url) for url in ours if url}
 
     def _enter_invite(self, invite: Invite, profile: dict[str, Any] | None) -> None:
         """Logged in on that server already: join as yourself; else offer guest or log-in."""

@@ -73,3 +73,53 @@ def test_without_a_display_podium_says_so_in_one_line(tmp_path: Path) -> None:
     assert done.stdout == ""
     assert done.stderr.splitlines() == [NO_DISPLAY_MESSAGE]
     assert not (tmp_path / "data").exists()
+
+
+INVITE = "podium://join?server=https://192.0.2.7:8443&code=abcd-efgh-jkmn&pin=sha256:" + "0f" * 32
+
+
+def test_an_invite_link_is_taken_as_the_argument_or_with_join() -> None:
+    given = parse_args([INVITE])
+    assert given.invite is not None
+    assert (given.invite.server, given.invite.code) == ("https://192.0.2.7:8443", "abcd-efgh-jkmn")
+    assert parse_args(["--join", INVITE]) == given
+    page = parse_args(["--join", "https://podium.example.org/j/abcd-efgh-jkmn"]).invite
+    assert page is not None and page.pin is None
+    assert parse_args([]).invite is None
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["javascript:alert(1)"],
+        ["--join", "ftp://x.org/j/abcd"],
+        ["podium://join?code=abcd"],
+        ["--join", INVITE, INVITE],
+    ],
+)
+def test_a_bad_invite_link_is_a_usage_error(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        parse_args(argv)
+    assert caught.value.code == 2
+    assert "invite link" in capsys.readouterr().err
+
+
+def test_podium_with_a_bad_link_exits_with_a_message_not_a_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env["PODIUM_CONFIG_DIR"] = str(tmp_path / "config")
+    env["PODIUM_DATA_DIR"] = str(tmp_path / "data")
+    bad = "podium://join?server=https://x.org&code=abcd&pin=sha256:nothex"
+    done = subprocess.run(
+        [sys.executable, "-m", "app", bad],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "cannot open this invite link" in done.stderr and "pin" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "data").exists() and not (tmp_path / "config").exists()
