@@ -18,7 +18,7 @@ from protocol.server_messages import (
 )
 from protocol.version import PROTOCOL_VERSION
 from server.accounts.guests import GUEST_SESSION_SECONDS
-from server.keys import DATABASE, LIVE_CONNECTIONS
+from server.keys import DATABASE, GUESTS, LIVE_CONNECTIONS
 from server.store.guests import GUEST_SENDER_NAME, GuestStore
 from server.store.meetings import MeetingStore
 from tests.server.conftest import Clock
@@ -137,4 +137,24 @@ async def test_the_session_check_keeps_guests_and_expires_them(
     assert await peer.closed() == (4005, "the session expired; log in again")
     left = await host.next_of(ParticipantLeft)
     assert (left.participant, left.reason) == (joined.you, "session ended")
+    assert await GuestStore(client.app[DATABASE]).count() == 0
+
+
+async def test_the_hourly_purge_forgets_expired_guests_and_signs_their_chat_guest(
+    people: People, client: TestClient, clock: Clock
+) -> None:
+    meeting, host = await hosted(people)
+    guest = await guest_session(client, meeting["join_code"])
+    peer = await people.peer(guest["token"])
+    assert isinstance(await peer.request("join", join_code=meeting["join_code"]), Joined)
+    assert isinstance(await peer.request("chat_send", body="still here?"), Ok)
+    await host.next_of(Chat)
+    guests = client.app[GUESTS]
+    assert await guests.purge_expired() == []  # nothing is due yet
+
+    clock.advance(GUEST_SESSION_SECONDS)
+    assert await guests.purge_expired() == [-guest["user_id"]]
+    assert await peer.closed() == (4005, "the session expired; log in again")
+    kept = await MeetingStore(client.app[DATABASE]).chat(meeting["id"])
+    assert [(m.sender_name, m.body) for m in kept] == [(GUEST_SENDER_NAME, "still here?")]
     assert await GuestStore(client.app[DATABASE]).count() == 0
