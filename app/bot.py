@@ -15,6 +15,8 @@ from typing import Any
 from av.frame import Frame
 
 from app.core.api import UNTRUSTED_CERTIFICATE, ApiClient, ApiError
+from app.core.client_settings import validate_server_url
+from app.core.invite_link import Invite, invite_page_url, parse_invite
 from app.core.meeting.call import Call
 from app.core.meeting.signaling_client import SignalingError
 from app.core.meeting.testsrc import TestPatternTrack, ToneTrack
@@ -22,6 +24,7 @@ from app.core.tls_trust import ssl_option
 from protocol.meeting_types import Source
 from protocol.pins import parse_pin
 
+GUEST_NAME = "podium-bot"
 _COUNTER = {"camera": "video_frames", "microphone": "audio_frames", "screen": "screen_frames"}
 
 
@@ -29,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="podium-bot", description="Join a Podium meeting as a bot."
     )
-    parser.add_argument("--server", required=True, help="server URL, e.g. http://127.0.0.1:8443")
+    parser.add_argument(
+        "--server", help="server URL, e.g. http://127.0.0.1:8443 (not needed with --invite)"
+    )
     parser.add_argument(
         "--pin",
         type=pin_argument,
@@ -37,11 +42,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="sha256:HEX",
         help="trust the server's certificate with this fingerprint (a self-signed server)",
     )
-    parser.add_argument("--login", required=True, help="e-mail address or username")
-    parser.add_argument("--password", required=True)
+    parser.add_argument(
+        "--login", help="e-mail address or username (with --invite: join as this member)"
+    )
+    parser.add_argument("--password")
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--meeting", help="join code of the meeting to join")
     where.add_argument("--create", metavar="SUBJECT", help="create a meeting and join it")
+    where.add_argument(
+        "--invite",
+        type=invite_argument,
+        metavar="URL",
+        help="join the meeting of an invite link (as a guest unless --login is given)",
+    )
+    parser.add_argument(
+        "--name", default=GUEST_NAME, help=f"display name as a guest (default {GUEST_NAME!r})"
+    )
     parser.add_argument(
         "--publish",
         choices=["testsrc", "none"],
@@ -80,6 +96,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seconds", type=float, default=10.0, help="stay this long, then leave")
     parser.add_argument("--report", action="store_true", help="print a JSON report on exit")
     return parser
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse and check the options together; argparse exits with a message on bad input."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    invite: Invite | None = args.invite
+    if invite is not None:
+        if args.server is not None and validate_server_url(args.server) != invite.server:
+            parser.error("--server and the server of --invite differ; give only --invite")
+        if args.pin is not None and invite.pin is not None and args.pin != invite.pin:
+            parser.error("--pin and the pin in the --invite link differ")
+        args.server = invite.server
+        args.pin = args.pin or invite.pin
+        if (args.login is None) != (args.password is None):
+            parser.error("--login and --password go together")
+    else:
+        if args.server is None:
+            parser.error("--server is required (or --invite)")
+        if args.login is None or args.password is None:
+            parser.error("--login and --password are required (without --invite)")
+    return args
+
+
+def invite_argument(text: str) -> Invite:
+    """Parse --invite."""
+    try:
+        return parse_invite(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def pin_argument(text: str) -> str:
@@ -132,13 +178,19 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     ssl = ssl_option(args.server, args.pin)
     api = ApiClient(args.server, ssl=ssl)
     try:
-        token = (await api.login(args.login, args.password)).token
+        if args.login is None:
+            # Only with --invite (parse_args sees to it): a guest of that one meeting.
+            guest = await api.guest_session(args.invite.code, args.name)
+            token, join_code = guest.token, guest.join_code or args.invite.code
+        else:
+            token = (await api.login(args.login, args.password)).token
+            join_code = args.invite.code if args.invite else args.meeting
         if args.create:
             meeting = await api.create_meeting(args.create)
             join_code = meeting.join_code
             print(f"created meeting {meeting.id} join code {join_code}", flush=True)
-        else:
-            join_code = args.meeting
+            link = meeting.invite_url or invite_page_url(args.server, join_code, args.pin)
+            print(link, flush=True)
     finally:
         await api.close()
 
@@ -186,7 +238,7 @@ def bot_message(exc: ApiError) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     try:
         report = asyncio.run(run(args))
     except ApiError as exc:
