@@ -18,7 +18,7 @@ SYSTEM_PACKAGES := libportaudio2 libglib2.0-0 libegl1 libgl1 libopengl0 libfontc
 # the NAT, firewall and reverse-proxy networks the tests build in namespaces of their own.
 TEST_PACKAGES := chromium coturn nftables nginx-light iproute2
 
-.PHONY: install test-install system-deps test-deps apt-packages venv run run-headless server test test-fresh soak lint mypy bench clean
+.PHONY: install test-install system-deps test-deps apt-packages venv run run-headless install-desktop server test test-fresh soak lint mypy bench clean
 
 install: system-deps
 	@$(MAKE) --no-print-directory venv
@@ -69,6 +69,19 @@ run: install
 # The app on a virtual screen, for a machine without a display.
 run-headless: install
 	@xvfb-run -a $(BIN)/python -m app
+
+# For this user: the desktop file that opens podium:// links in this checkout's app.
+DESKTOP_DIR := $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/applications
+install-desktop:
+	@test -x $(BIN)/python || { echo "Run make install first: $(BIN)/python is missing" >&2; exit 1; }
+	@mkdir -p "$(DESKTOP_DIR)"
+	@sed -e 's|^Exec=podium |Exec="$(CURDIR)/$(BIN)/python" -m app |' \
+		-e 's|^Icon=podium$$|Icon=$(CURDIR)/resources/icons/podium.svg|' \
+		resources/podium.desktop > "$(DESKTOP_DIR)/podium.desktop"
+	@if command -v update-desktop-database >/dev/null; then update-desktop-database -q "$(DESKTOP_DIR)"; fi
+	@if command -v xdg-mime >/dev/null; then xdg-mime default podium.desktop x-scheme-handler/podium; \
+	else echo "xdg-mime is not installed: podium:// links may not open Podium yet"; fi
+	@echo "Installed $(DESKTOP_DIR)/podium.desktop"
 
 server: install
 	$(BIN)/python -m server
