@@ -6,22 +6,27 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app.ui.form_fields import FieldRow
 from app.ui.widgets import Banner, Card, button, centered, plain_label, title
-from app.viewmodels.invite_viewmodel import NAME_FIELD, InviteViewModel
-from app.viewmodels.meeting_viewmodel import MeetingState, MeetingViewModel
+from app.viewmodels.app_viewmodel import AppViewModel
+from app.viewmodels.invite_viewmodel import NAME_FIELD
+from app.viewmodels.meeting_viewmodel import MeetingState
 
 
 class InvitePage(QWidget):
     """Shown when an invite opened the app and nobody is logged in on its server."""
 
-    def __init__(
-        self, vm: InviteViewModel, meeting: MeetingViewModel, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, app_vm: AppViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._vm = vm
+        self._vm = vm = app_vm.invite
+        meeting = app_vm.meeting
         card = Card()
         card.body.addWidget(title("Join the meeting"))
+        where_line = QHBoxLayout()
+        where_line.setSpacing(8)
         self.where = plain_label(role="subtitle")
-        card.body.addWidget(self.where)
+        self.change_server = button("Change server…", role="link")
+        where_line.addWidget(self.where, 1)
+        where_line.addWidget(self.change_server)
+        card.body.addLayout(where_line)
         self.status = Banner("info")
         self.error = Banner("error")
         self.error.setObjectName("inviteError")
@@ -44,7 +49,9 @@ class InvitePage(QWidget):
         card.body.addWidget(self.join)
         account_line = QHBoxLayout()
         account_line.addStretch(1)
-        account_line.addWidget(plain_label("Have an account on this server?", role="hint"))
+        account_line.addWidget(
+            plain_label("Have an account on this server?", role="hint", wrap=False)
+        )
         self.log_in = button("Log in", role="link")
         self.log_in.setObjectName("inviteLogInButton")
         account_line.addWidget(self.log_in)
@@ -57,6 +64,7 @@ class InvitePage(QWidget):
         self.join.clicked.connect(self._join)
         self.name.edit.returnPressed.connect(self._join)
         self.log_in.clicked.connect(vm.log_in)
+        self.change_server.clicked.connect(app_vm.change_server)
         vm.inviteChanged.connect(self._show_invite)
         vm.statusChanged.connect(self.status.show_message)
         vm.errorChanged.connect(self.error.show_message)
@@ -73,7 +81,7 @@ class InvitePage(QWidget):
             self._vm.join_as_guest(self.name.edit.text())
 
     def _show_invite(self) -> None:
-        self.where.setText(f"Meeting {self._vm.code} on {self._vm.server}")
+        self.where.setText(f"Meeting {self._vm.code}\non {self._vm.server}")
         self.status.show_message(self._vm.status)
         self.error.show_message(self._vm.error)
         if not self.name.edit.text():

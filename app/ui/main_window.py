@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
             Page.PRIVACY: PrivacyPage(vm, vm.privacy),
             Page.CONTACTS: ContactsPage(vm, vm.contacts),
             Page.POLICY: PolicyPage(vm.policy),
-            Page.INVITE: InvitePage(vm.invite, vm.meeting),
+            Page.INVITE: InvitePage(vm),
         }
         self.stack = QStackedWidget()
         for page in self.pages.values():
