@@ -17,6 +17,7 @@ from app.core.guest_name import GuestNameFile
 from app.core.invite_link import Invite, parse_invite
 from app.core.paths import AppPaths
 from app.core.tls_trust import PinStore, ssl_option
+from app.ui.home_page import HomePage
 from app.ui.invite_page import InvitePage
 from app.ui.login_page import LoginPage
 from app.ui.main_window import MainWindow
@@ -142,3 +143,23 @@ def test_an_invite_whose_pin_the_server_does_not_present_is_refused(
     click(qtbot, dialog.close_button)
     wait_for(qtbot, lambda: window.trust_dialog is None)
     assert window.vm.page == Page.CONNECTING
+
+
+def test_the_organiser_copies_the_invite_from_my_meetings(
+    qtbot: QtBot, open_with_invite: OpenWithInvite, server: TlsServer
+) -> None:
+    meeting = run(qtbot, host_meeting(server))
+    window = open_with_invite(parse_invite(meeting.invite_url))
+    wait_page(qtbot, window, Page.INVITE)
+    invite_page = window.page(Page.INVITE)
+    assert isinstance(invite_page, InvitePage)
+    click(qtbot, invite_page.log_in)
+    window.vm.login.submit("ada", PASSWORD)
+    wait_page(qtbot, window, Page.MEETING)
+    window.vm.meeting.leave()
+    wait_page(qtbot, window, Page.HOME)
+    home = window.page(Page.HOME)
+    assert isinstance(home, HomePage)
+    wait_for(qtbot, lambda: home.selected_code() == meeting.join_code)
+    click(qtbot, home.copy_invite)
+    assert QGuiApplication.clipboard().text() == meeting.invite_url
