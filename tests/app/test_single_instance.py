@@ -119,6 +119,9 @@ def test_a_second_launch_hands_its_invite_to_the_running_app(
     first = podium(tmp_path, "--server", url)
     try:
         seen.wait_for("/api/v1/health")  # the first app is up (it listens before connecting)
+        plain = podium(tmp_path)  # no link: the open window just comes to the front
+        _out, err = plain.communicate(timeout=WAIT_S)
+        assert plain.returncode == 0 and "handed over" in err, err
         link = f"podium://join?server={url}/invited&code={CODE}"
         second = podium(tmp_path, link)
         _out, err = second.communicate(timeout=WAIT_S)
