@@ -141,6 +141,7 @@ class PublicProfileSettings:
     fields: tuple[str, ...]
     bio: str
     path: str
+    url: str = ""  # the page's full address as others reach it (the server's public_url)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PublicProfileSettings:
@@ -150,6 +151,7 @@ class PublicProfileSettings:
             fields=tuple(str(name) for name in data.get("fields") or ()),
             bio=_text(data.get("bio")),
             path=_text(data.get("path")),
+            url=_text(data.get("url")),
         )
 
 

@@ -46,7 +46,8 @@ class PublicProfileViewModel(FormViewModel):
             "enabled": self._settings.enabled,
             "fields": list(self._settings.fields),
             "bio": self._settings.bio,
-            "url": f"{base}{path}" if base and path else "",
+            # The server's own word first: from this machine its base URL may be loopback.
+            "url": self._settings.url or (f"{base}{path}" if base and path else ""),
         }
 
     def clear(self) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from html.parser import HTMLParser
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 
+from server.app import create_app
 from server.http.pages import CSP
+from server.settings import Settings
 from tests.server.conftest import bearer, login, register
 
 SETTINGS_URL = "/api/v1/me/public-profile"
@@ -49,6 +52,7 @@ async def page_of(client: TestClient, path: str) -> tuple[int, bytes, Any]:
 async def test_off_by_default_and_then_the_same_404_as_a_missing_name(client: TestClient) -> None:
     auth = await alice(client)
     settings = await (await client.get(SETTINGS_URL, headers=auth)).json()
+    assert settings.pop("url") == f"http://127.0.0.1:{client.port}/u/alice"
     assert settings == {"enabled": False, "fields": [], "bio": None, "path": "/u/alice"}
 
     private = await page_of(client, "/u/alice")
@@ -69,7 +73,9 @@ async def test_an_enabled_page_shows_only_the_chosen_fields(client: TestClient) 
     auth = await alice(client)
     response = await put(client, auth, enabled=True, fields=["first_name", "city", "title"],
                          bio="Curious.\n\nFollows rabbits.")
-    assert await response.json() == {
+    shown = await response.json()
+    assert shown.pop("url").endswith("/u/alice")
+    assert shown == {
         "enabled": True, "fields": ["first_name", "city", "title"],
         "bio": "Curious.\n\nFollows rabbits.", "path": "/u/alice",
     }
@@ -145,6 +151,7 @@ async def test_bad_settings_are_refused_and_change_nothing(client: TestClient) -
         assert field in (await response.json())["error"]["fields"]
     assert (await client.put(SETTINGS_URL, data="[]", headers=auth)).status == 400
     kept = await (await client.get(SETTINGS_URL, headers=auth)).json()
+    kept.pop("url")
     assert kept == {"enabled": True, "fields": ["city"], "bio": "Kept", "path": "/u/alice"}
 
 
@@ -152,3 +159,15 @@ async def test_settings_need_a_session(client: TestClient) -> None:
     await register(client)
     assert (await client.get(SETTINGS_URL)).status == 401
     assert (await client.put(SETTINGS_URL, json={"enabled": True})).status == 401
+
+
+async def test_the_link_names_the_address_others_use(
+    aiohttp_client: Any, settings: Settings
+) -> None:
+    # Hosting for others from the app: the app reaches its server on loopback, but the link it
+    # shows (to copy and send) must be the public one.
+    public = dataclasses.replace(settings, public_url="https://192.0.2.7:8443")
+    client = await aiohttp_client(create_app(public))
+    auth = await alice(client)
+    response = await put(client, auth, enabled=True, fields=["first_name"])
+    assert (await response.json())["url"] == "https://192.0.2.7:8443/u/alice"
