@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import ssl
 import subprocess
 import sys
@@ -12,7 +13,13 @@ from typing import Any
 
 import pytest
 
-from app.core.api import CERTIFICATE_CHANGED, UNTRUSTED_CERTIFICATE, ApiClient, ApiError
+from app.core.api import (
+    CERTIFICATE_CHANGED,
+    UNREACHABLE,
+    UNTRUSTED_CERTIFICATE,
+    ApiClient,
+    ApiError,
+)
 from app.core.meeting.call import Call
 from app.core.tls_trust import PinStore, TlsTrust, grouped_fingerprint, ssl_option
 from tests.app.core.test_api_client import PASSWORD, account
@@ -184,3 +191,16 @@ def test_an_unreadable_pins_file_counts_as_no_pins(tmp_path: Path) -> None:
     assert store.load() == {"https://b:443": OTHER_PIN}
     assert trust_in(tmp_path).pin_for("https://B/") == OTHER_PIN
     assert ssl_option("http://b", OTHER_PIN) is True
+
+
+async def test_an_invite_pin_for_a_server_not_there_is_unreachable_not_pinned(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        url = f"https://127.0.0.1:{sock.getsockname()[1]}"
+    trust = trust_in(tmp_path / "config")
+    with pytest.raises(ApiError) as caught:
+        await trust.accept_invite_pin(url, OTHER_PIN)
+    assert caught.value.code == UNREACHABLE and url in caught.value.message
+    assert trust.pin_for(url) is None
