@@ -1,10 +1,19 @@
-"""Invite links in both forms, and the many ways a link can be wrong."""
+"""Invite links in both forms, the many ways a link can be wrong, and the server's own links."""
 
 from __future__ import annotations
 
+import html
+import re
+from pathlib import Path
+
+import aiohttp
 import pytest
 
+from app.core.api import ApiClient
 from app.core.invite_link import MAX_LINK_LENGTH, Invite, invite_page_url, parse_invite
+from app.core.tls_trust import ssl_option
+from tests.app.core.test_api_client import PASSWORD, account
+from tests.app.core.tls_servers import self_signed_server
 
 PIN = "sha256:" + "0f" * 32
 CODE = "abcd-efgh-jkmn"
@@ -87,3 +96,22 @@ def test_bad_links_give_a_readable_reason(link: str, reason: str) -> None:
     with pytest.raises(ValueError) as caught:
         parse_invite(link)
     assert reason in str(caught.value)
+
+
+async def test_the_servers_invite_page_offers_the_same_invite_to_the_app(tmp_path: Path) -> None:
+    with self_signed_server(tmp_path / "server") as server:
+        ssl = ssl_option(server.url, server.pin)
+        async with ApiClient(server.url, ssl=ssl) as api:
+            await api.register(account("ann"))
+            api.token = (await api.login("ann", PASSWORD)).token
+            meeting = await api.create_meeting("Page")
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"{server.url}/j/{meeting.join_code}", ssl=ssl) as page,
+        ):
+            text = await page.text()
+        links = re.findall(r'href="(podium://[^"]+)"', text)
+        assert links, text
+        from_page = parse_invite(html.unescape(links[0]))
+        assert from_page == parse_invite(meeting.invite_url)
+        assert from_page == Invite(server.url, meeting.join_code, server.pin)
