@@ -117,7 +117,11 @@ class Room:
             guest=guest,
         )
         self._members[member.id] = member
-        await self._engine.join(self.id, member.id, _MemberMedia(self, member))
+        try:
+            await self._engine.join(self.id, member.id, _MemberMedia(self, member))
+        except BaseException:  # refused (no free media port): nobody is left half-joined
+            del self._members[member.id]
+            raise
         self._broadcast(ParticipantJoined(member.public()), exclude=member)
         member.outbox = outbox
         return member
