@@ -379,6 +379,10 @@ class AppViewModel(QObject):
         self._connected = True
         self._hosting = hosting_text(self._link.hosting, self._link.pin)
         self.hostingChanged.emit(self._hosting)
+        shared_at = self._link.hosting.public_url if self._link.hosting else None
+        if bundled and shared_at:
+            self._server_text = f"{THIS_COMPUTER}, shared at {shared_at}"
+            self.serverChanged.emit(self._server_text)
         self._watch_bundled()
         self.register.reset()
         self.profile.clear()
