@@ -30,6 +30,7 @@ from typing import IO, Any
 import pytest
 
 from server.tls import certificate_pin
+from tests.netns.coturn import coturn_argv
 from tests.netns.lab import Host, Lab, LabError, missing
 from tests.netns.register import PASSWORD
 
@@ -96,16 +97,7 @@ def start_coturn(lab: Lab, host: Host, tmp: Path) -> None:
     """coturn in `host` with the TURN REST API secret, on that address only."""
     lab.spawn(
         host,
-        [
-            "turnserver",
-            *("-n", "--no-cli", "--use-auth-secret", "--static-auth-secret", TURN_SECRET),
-            *("--realm", "podium.test", "--fingerprint"),
-            *("--listening-ip", host.address, "--relay-ip", host.address),
-            *("--listening-port", str(TURN_PORT), "--min-port", "49160", "--max-port", "49199"),
-            *("--no-tls", "--no-dtls", "--no-tcp", "--no-tcp-relay", "--no-multicast-peers"),
-            *("--log-file", str(tmp / "turn.log"), "--simple-log", "--no-stdout-log"),
-            *("--pidfile", str(tmp / "turn.pid"), "--userdb", str(tmp / "turndb")),
-        ],
+        coturn_argv(host.address, TURN_PORT, TURN_SECRET, tmp, (49160, 49199)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -38,13 +38,22 @@ async def wait_until(condition: Callable[[], bool], within: float, what: str) ->
 
 
 class Peer:
-    def __init__(self, engine: SfuEngine, room: str, name: str, *, tap: bool = True):
+    def __init__(
+        self,
+        engine: SfuEngine,
+        room: str,
+        name: str,
+        *,
+        tap: bool = True,
+        configuration: RTCConfiguration | None = None,
+    ):
         self.engine = engine
+        self.configuration = configuration or RTCConfiguration(iceServers=[])
         self.room = room
         self.name = name
         self.tap = tap
         self.up: RTCPeerConnection | None = None
-        self.down = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self.down = RTCPeerConnection(self.configuration)
         self.auto_answer = True
         self.offers: list[list[TrackInfo]] = []
         self.tracks: dict[str, TrackInfo] = {}
@@ -78,7 +87,7 @@ class Peer:
         return self
 
     async def publish(self, sources: dict[Source, MediaStreamTrack]) -> None:
-        self.up = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self.up = RTCPeerConnection(self.configuration)
         by_source = {}
         for source, track in sources.items():
             transceiver = self.up.addTransceiver(track, direction="sendonly")
@@ -224,8 +233,10 @@ async def meeting(engine: SfuEngine, room: str) -> AsyncIterator[Callable[..., A
     """`join(name, tap=...)` for peers of one room; peers and the engine close at the end."""
     peers: list[Peer] = []
 
-    async def join(name: str, *, tap: bool = True) -> Peer:
-        peer = await Peer(engine, room, name, tap=tap).join()
+    async def join(
+        name: str, *, tap: bool = True, configuration: RTCConfiguration | None = None
+    ) -> Peer:
+        peer = await Peer(engine, room, name, tap=tap, configuration=configuration).join()
         peers.append(peer)
         return peer
 
