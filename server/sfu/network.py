@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from aioice.candidate import Candidate, candidate_foundation, candidate_priority
 from aioice.ice import Connection, StunProtocol, get_host_addresses
 from aioice.turn import UDP_SOCKET_BUFFER_SIZE
-from aiortc import RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
 from server.sfu.engine import MediaError
 
@@ -86,6 +86,7 @@ class MediaNetwork:
         return host
 
     def _ports(self) -> Iterator[int]:
+        """The ports to try, in order: the range from the cursor round, or any (0)."""
         if self.udp_ports is None:
             yield 0
             return
@@ -121,8 +122,10 @@ class MediaNetwork:
 class SfuPeerConnection(RTCPeerConnection):
     """A peer connection whose ICE sockets come from its MediaNetwork (see the module doc)."""
 
-    def __init__(self, network: MediaNetwork, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self, network: MediaNetwork, configuration: RTCConfiguration | None = None
+    ) -> None:
+        super().__init__(configuration)
         self._network = network
         self._reserved = network.reserve()
 
@@ -135,6 +138,10 @@ class SfuPeerConnection(RTCPeerConnection):
             if GATHER not in vars(connection):
                 setattr(connection, GATHER, _Gatherer(self, connection))
         await super().setLocalDescription(sessionDescription)
+
+    @property
+    def network(self) -> MediaNetwork:
+        return self._network
 
     async def close(self) -> None:
         self._release()
@@ -169,12 +176,18 @@ class _Gatherer:
         loop = asyncio.get_running_loop()
         connection = self._connection
         candidates = []
-        for sock in self._pc.take_sockets():
-            _, protocol = await loop.create_datagram_endpoint(
-                lambda: StunProtocol(connection), sock=sock
-            )
+        sockets = self._pc.take_sockets()
+        for index, sock in enumerate(sockets):
+            try:
+                _, protocol = await loop.create_datagram_endpoint(
+                    lambda: StunProtocol(connection), sock=sock
+                )
+            except BaseException:
+                for unused in sockets[index:]:  # the ones before belong to aioice by now
+                    unused.close()
+                raise
             host, port = sock.getsockname()[:2]
-            announced = self._pc._network.announced(host)
+            announced = self._pc.network.announced(host)
             protocol.local_candidate = Candidate(
                 foundation=candidate_foundation("host", "udp", announced),
                 component=component,
