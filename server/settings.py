@@ -104,6 +104,8 @@ class Settings:
     turn_secret: str | None = None
     turn_ttl_seconds: int = 24 * 3600
     deletion_grace_days: float = 7.0
+    # [meetings]: a meeting nobody is connected to for this long ends by itself.
+    empty_end_minutes: float = 10.0
     statistics_enabled: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -130,6 +132,8 @@ class Settings:
                 ) from None
         if self.turn_ttl_seconds <= 0:
             raise SettingsError("turn_ttl_seconds must be positive")
+        if not self.empty_end_minutes > 0:
+            raise SettingsError("empty_end_minutes must be positive")
         if self.key_source not in ("auto", "file"):
             raise SettingsError(f"key_source must be 'auto' or 'file', not {self.key_source!r}")
 
@@ -228,6 +232,9 @@ def _settings_from_config(
         values["turn_secret"] = str(ice["turn_secret"])
     if "turn_ttl_seconds" in ice:
         values["turn_ttl_seconds"] = int(ice["turn_ttl_seconds"])
+    meetings = config.get("meetings", {})
+    if "empty_end_minutes" in meetings:
+        values["empty_end_minutes"] = float(meetings["empty_end_minutes"])
     privacy = config.get("privacy", {})
     if "deletion_grace_days" in privacy:
         values["deletion_grace_days"] = float(privacy["deletion_grace_days"])
