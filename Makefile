@@ -114,6 +114,7 @@ bench: install
 	@$(BIN)/python bench/sfu_fanout.py --viewers 30 --seconds 10
 	@$(BIN)/python bench/login_flood.py
 	@$(BIN)/python bench/chat_fanout.py
+	@$(BIN)/python bench/client_grid.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache
