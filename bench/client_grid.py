@@ -175,6 +175,8 @@ async def bench(window: MainWindow, url: str, args: argparse.Namespace) -> dict[
             "cpu_percent_per_tile": round(percent / TILES, 2),
             "rss_mib": round(rss, 1),
             "decoded_fps_per_tile": round(frames / wall / TILES, 1),
+            # Comparable across loads: the app's whole CPU time shared over the frames it got.
+            "cpu_ms_per_frame": round(1000 * cpu / max(1, frames), 2),
             "painted_fps_per_tile": round(painted / wall / TILES, 1),
             "frames_painted": painted,
             "seconds": round(wall, 1),
