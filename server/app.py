@@ -183,7 +183,11 @@ def create_app(
         if ice_servers.turn_withheld:
             log.warning("[ice] turn is set but turn_secret is not: clients get no TURN server")
         rooms = RoomRegistry(
-            meeting_store, engine, clock, lambda ids: end_guest_sessions(live, ids)
+            meeting_store,
+            engine,
+            clock,
+            lambda ids: end_guest_sessions(live, ids),
+            empty_end_seconds=settings.empty_end_minutes * 60,
         )
         app[SIGNALING] = Services(
             accounts=app[ACCOUNTS],
