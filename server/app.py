@@ -12,6 +12,7 @@ from aiohttp import web
 from server.accounts.fields import FieldPolicy
 from server.accounts.gate import VerificationGate
 from server.accounts.guests import GuestService, end_guest_sessions
+from server.accounts.password_reset import PasswordResets
 from server.accounts.passwords import PasswordHashing, PasswordRules, load_common_passwords
 from server.accounts.service import AccountService
 from server.accounts.throttle import PasswordThrottle
@@ -26,6 +27,8 @@ from server.http import (
     invite_page,
     meetings,
     meta,
+    password_reset,
+    password_reset_page,
     policy,
     public_pages,
     public_profile,
@@ -52,6 +55,7 @@ from server.keys import (
     MAIL,
     MAIL_SENDER,
     MEETINGS,
+    PASSWORD_RESETS,
     POLICY,
     PUBLIC_PROFILES,
     SETTINGS,
@@ -92,6 +96,7 @@ from server.store.guests import GuestStore
 from server.store.keystore import database_path, load_or_create_key
 from server.store.meetings import MeetingStore
 from server.store.outbox import OutboxStore
+from server.store.password_resets import PasswordResetStore
 from server.store.policies import PolicyStore
 from server.store.profiles import ProfileStore
 from server.store.staff import StaffStore
@@ -124,6 +129,8 @@ def create_app(
     app.on_response_prepare.append(server_name)  # no software versions in `Server`
     app.add_routes(meta.routes)
     app.add_routes(accounts.routes)
+    app.add_routes(password_reset.routes)
+    app.add_routes(password_reset_page.routes)
     app.add_routes(meetings.routes)
     app.add_routes(signaling.routes)
     app.add_routes(export.routes)
@@ -151,8 +158,19 @@ def create_app(
     async def account_service(app: web.Application) -> AsyncIterator[None]:
         hashing = PasswordHashing(settings.max_concurrent_hashes)
         rules = PasswordRules(load_common_passwords(resources_dir() / "common-passwords.txt"))
+        account_store = AccountStore(app[DATABASE])
+        app[PASSWORD_RESETS] = PasswordResets(
+            PasswordResetStore(app[DATABASE]),
+            account_store,
+            app[MAIL],
+            rules,
+            hashing,
+            live,
+            clock,
+            mail=Relay.from_settings(settings) is not None,
+        )
         app[ACCOUNTS] = AccountService(
-            store=AccountStore(app[DATABASE]),
+            store=account_store,
             policy=FieldPolicy(settings.required_fields),
             rules=rules,
             hashing=hashing,
@@ -221,6 +239,9 @@ def create_app(
         app[CONSENTS] = ConsentService(consent_store, links, clock)
         app[CONSENT_MAIL] = ConsentMail(consent_store, outbox, clock, base_url)
         app[POLICY] = PolicyService(PolicyStore(app[DATABASE]), outbox, clock)
+        default_policy = resources_dir() / "privacy-policy.txt"
+        if await app[POLICY].install_default(default_policy.read_text(encoding="utf-8")):
+            log.info("no privacy policy yet: the bundled default (version 1) is now in force")
         sender.start()
         yield
         await sender.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from server.accounts.guests import GuestService
+from server.accounts.password_reset import PasswordResets
 from server.accounts.service import AccountService, Caller
 from server.contacts.service import ContactService
 from server.mail.outbox import Outbox
@@ -28,6 +29,7 @@ from server.testimonials.service import TestimonialService
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
 ACCOUNTS = web.AppKey("accounts", AccountService)
+PASSWORD_RESETS = web.AppKey("password_resets", PasswordResets)
 MEETINGS = web.AppKey("meetings", MeetingService)
 GUESTS = web.AppKey("guests", GuestService)
 SIGNALING = web.AppKey("signaling", Services)

@@ -11,6 +11,7 @@ from server.admin import (
     pending_deletions,
     publish_policy,
     purge_deleted,
+    reset_link,
     roles,
     send_newsletter,
 )
@@ -26,6 +27,7 @@ COMMANDS: tuple[AdminCommand, ...] = (
     send_newsletter.COMMAND,
     purge_deleted.COMMAND,
     pending_deletions.COMMAND,
+    reset_link.COMMAND,
     *roles.COMMANDS,
 )
 

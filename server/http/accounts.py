@@ -11,7 +11,7 @@ from server.http.forwarded import client_address
 from server.http.json_body import read_json_object
 from server.http.middlewares import authenticated
 from server.http.this_machine import from_this_machine
-from server.keys import ACCOUNTS, POLICY, caller_of
+from server.keys import ACCOUNTS, PASSWORD_RESETS, POLICY, caller_of
 from server.store.accounts import UserRecord
 
 routes = web.RouteTableDef()
@@ -39,11 +39,23 @@ async def field_policy(request: web.Request) -> web.Response:
     )
 
 
+@routes.get("/api/v1/server-info")
+async def server_info(request: web.Request) -> web.Response:
+    # Whether this server can send e-mail at all: without a relay the app says so wherever it
+    # would have mailed something (a reset link, a newsletter confirmation).
+    return web.json_response({"mail": request.app[PASSWORD_RESETS].mail})
+
+
 @routes.post("/api/v1/accounts")
 async def register(request: web.Request) -> web.Response:
     data = await read_json_object(request)
-    user = await request.app[ACCOUNTS].register(data, from_this_machine=from_this_machine(request))
-    await request.app[POLICY].record_registration(user.id)  # the policy version in force now
+    # The policy version the form showed; checked before anything is stored.
+    version = data.pop("policy_version", None)
+    local = from_this_machine(request)
+    if request.app[ACCOUNTS].may_register(local):
+        await request.app[POLICY].check_registration(version)
+    user = await request.app[ACCOUNTS].register(data, from_this_machine=local)
+    await request.app[POLICY].record_registration(user.id, version)
     return web.json_response(profile_json(user), status=201)
 
 

@@ -12,6 +12,13 @@ from server.keys import EXPORTS, caller_of
 routes = web.RouteTableDef()
 
 
+@routes.get("/api/v1/me/export/availability")
+@authenticated
+async def availability(request: web.Request) -> web.Response:
+    wait = await request.app[EXPORTS].wait(caller_of(request))
+    return web.json_response({"available": wait == 0, "retry_after": wait})
+
+
 @routes.get("/api/v1/me/export")
 @authenticated
 async def export(request: web.Request) -> web.Response:

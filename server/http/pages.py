@@ -25,6 +25,11 @@ dd { margin: 0; }
 button { background: #2f5bd3; color: #fff; border: 0; border-radius: 8px; padding: 10px 20px;
          font-size: 1rem; cursor: pointer; }
 .muted { color: #5b6478; font-size: 0.9rem; }
+label { display: block; font-weight: 600; margin: 16px 0 4px; }
+input { width: 100%; box-sizing: border-box; padding: 8px 10px; font-size: 1rem;
+        border: 1px solid #8a93a6; border-radius: 8px; }
+input:focus, button:focus { outline: 3px solid #2f5bd3; outline-offset: 2px; }
+.error { color: #b3261e; font-weight: 600; }
 header { font-weight: 700; color: #2f5bd3; font-size: 1.2rem; margin-bottom: 24px; }
 """
 _STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
@@ -42,9 +47,9 @@ def text(value: object) -> str:
 def page(title: str, body_html: str, status: int = 200) -> web.Response:
     """A complete page; `body_html` must already be built with `text()` around every value."""
     html = (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        "<meta name=\"referrer\" content=\"no-referrer\">"
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="referrer" content="no-referrer">'
         f"<title>{text(title)} · Podium</title><style>{_STYLE}</style></head>"
         f"<body><main><header>Podium</header>{body_html}</main></body></html>"
     )

@@ -42,6 +42,9 @@ audit.json          every time a member of staff read your data: when, who, in w
                     why, and which fields.
 testimonials.json   the testimonials you wrote, and whether they were approved or withdrawn.
 policy.json         the privacy policy versions you accepted, and when.
+pending_consents.json
+                    consents you asked for that wait for the link e-mailed to you (the
+                    newsletter's double opt-in): when you asked, until when the link works.
 
 Times are UTC (ISO 8601). Passwords are stored only as one-way hashes and are never exported.
 """
@@ -159,6 +162,11 @@ def build_zip(data: ExportData, target: IO[bytes], now: float) -> None:
         _write_json_list(
             archive, "policy.json", _each(data.policy_acceptances, "accepted_at", "effective_at")
         )
+        _write_json_list(
+            archive,
+            "pending_consents.json",
+            _each(data.pending_consents, "requested_at", "expires_at"),
+        )
         archive.writestr(
             "README.txt",
             README.format(exported_at=iso(now), username=profile.get("username", "")),
@@ -169,6 +177,12 @@ class ExportService:
     def __init__(self, store: ExportStore, clock: Callable[[], float]):
         self._store = store
         self._clock = clock
+
+    async def wait(self, caller: Caller) -> int:
+        """Whole seconds until the caller may export again (0: now), so the app can say so
+        before it asks where to save."""
+        wait = await self._store.wait(caller.user_id, self._clock(), EXPORT_INTERVAL_SECONDS)
+        return max(1, math.ceil(wait)) if wait > 0 else 0
 
     async def export(self, caller: Caller) -> io.BytesIO:
         """The caller's ZIP, positioned at its start.
@@ -189,7 +203,7 @@ class ExportService:
             )
         target = io.BytesIO()
         try:
-            data = await self._store.read(caller.user_id)
+            data = await self._store.read(caller.user_id, now)
             await asyncio.to_thread(build_zip, data, target, now)
         except BaseException:
             target.close()

@@ -19,6 +19,7 @@ from server.store.policies import PolicyRecord, PolicyStore, UserPolicyRecords
 MAX_VERSION = 64
 MAX_SUMMARY = 20_000
 ACCEPT_SOURCES = ("app", "web")
+DEFAULT_VERSION = "1"  # of the policy bundled in resources/privacy-policy.txt
 
 
 class PolicyError(ValueError):
@@ -41,8 +42,9 @@ def effective_label(effective_at: float) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _order(policy: PolicyRecord) -> tuple[float, float]:
-    return policy.effective_at, policy.published_at
+def _order(policy: PolicyRecord) -> tuple[bool, float, float]:
+    # Any published version outranks the bundled default, whatever the dates say.
+    return not policy.bundled, policy.effective_at, policy.published_at
 
 
 def _must_accept(current: PolicyRecord | None, accepted: PolicyRecord | None) -> bool:
@@ -92,9 +94,27 @@ class PolicyService:
             raise invalid_fields({"version": "no such published policy version"})
         return _user_policy(records)
 
-    async def record_registration(self, user_id: int) -> None:
-        """A new account accepts the version in force when it registers (if there is one)."""
-        await self._store.accept_in_force(user_id, self._clock(), "registration")
+    async def install_default(self, text: str) -> bool:
+        """On a server with no policy yet, put the bundled one (version 1) in force; True if so."""
+        return await self._store.install_default(DEFAULT_VERSION, text.strip(), self._clock())
+
+    async def check_registration(self, version: object) -> None:
+        """A version sent with a registration must be the one in force (422 if not)."""
+        if version is None:
+            return
+        current, _ = await self._store.public(self._clock())
+        if current is None or version != current.version:
+            shown = f"version {current.version}" if current else "none"
+            raise invalid_fields(
+                {"policy_version": f"not the privacy policy in force ({shown}); read that one"}
+            )
+
+    async def record_registration(self, user_id: int, version: str | None = None) -> None:
+        """A new account accepts the version it was shown, else the one in force (if any)."""
+        if isinstance(version, str):
+            await self._store.accept(user_id, version, self._clock(), "registration")
+        else:
+            await self._store.accept_in_force(user_id, self._clock(), "registration")
 
     async def publish(self, version: str, effective_at: float, summary: str) -> int:
         """Store a new version and mail every member about it; returns how many were mailed."""

@@ -7,6 +7,7 @@ work. No query here selects a password hash, a token or a token hash.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -40,9 +41,10 @@ _USER_COLUMNS = (
 class ExportRows:
     """One user's rows, table by table, on the connection of the open transaction."""
 
-    def __init__(self, conn: sqlcipher3.Connection, user_id: int):
+    def __init__(self, conn: sqlcipher3.Connection, user_id: int, now: float = 0.0):
         self._conn = conn
         self.user_id = user_id
+        self.now = now
 
     def _rows(self, sql: str, *args: Any) -> Iterator[dict[str, Any]]:
         for row in self._conn.execute(sql, (self.user_id, *args)):
@@ -70,6 +72,15 @@ class ExportRows:
         return self._rows(
             "SELECT purpose, granted, policy_version, source, at FROM consent_events"
             " WHERE user_id = ? ORDER BY id"
+        )
+
+    def pending_consents(self) -> Iterator[dict[str, Any]]:
+        """Consents asked for and not yet confirmed: per purpose, the one link that still works."""
+        return self._rows(
+            "SELECT purpose, max(created_at) AS requested_at, expires_at FROM consent_tokens"
+            " WHERE user_id = ? AND kind = 'confirm' AND used_at IS NULL"
+            " AND (expires_at IS NULL OR expires_at > ?) GROUP BY purpose ORDER BY purpose",
+            self.now,
         )
 
     def sessions(self) -> Iterator[dict[str, Any]]:
@@ -161,11 +172,12 @@ class ExportData:
     audit: list[Row]
     testimonials: list[Row]
     policy_acceptances: list[Row]
+    pending_consents: list[Row] = dataclasses.field(default_factory=list)
 
 
-def read_export(conn: sqlcipher3.Connection, user_id: int) -> ExportData:
+def read_export(conn: sqlcipher3.Connection, user_id: int, now: float = 0.0) -> ExportData:
     """All of one user's rows; call inside a transaction for one consistent read."""
-    rows = ExportRows(conn, user_id)
+    rows = ExportRows(conn, user_id, now)
     meetings = list(rows.meetings())  # a cursor per meeting is opened below
     for meeting in meetings:
         meeting["participants"] = list(rows.participants_of(meeting["id"]))
@@ -182,6 +194,7 @@ def read_export(conn: sqlcipher3.Connection, user_id: int) -> ExportData:
         audit=list(rows.audit()),
         testimonials=list(rows.testimonials()),
         policy_acceptances=list(rows.policy_acceptances()),
+        pending_consents=list(rows.pending_consents()),
     )
 
 
@@ -204,6 +217,16 @@ class ExportStore:
 
         return await self._db.run(work)
 
+    async def wait(self, user_id: int, now: float, interval: float) -> float:
+        """Seconds until this user may export again (0: now); changes nothing."""
+
+        def work(conn: sqlcipher3.Connection) -> float:
+            row = conn.execute("SELECT max(at) FROM exports WHERE user_id = ?", (user_id,))
+            last: float | None = row.fetchone()[0]
+            return 0.0 if last is None else max(0.0, interval - (now - last))
+
+        return await self._db.run(work)
+
     async def release(self, user_id: int, at: float) -> None:
         """Forget a claimed export that could not be built, so the user may try again at once."""
         await self._db.run(
@@ -212,6 +235,6 @@ class ExportStore:
             )
         )
 
-    async def read(self, user_id: int) -> ExportData:
+    async def read(self, user_id: int, now: float = 0.0) -> ExportData:
         """The user's rows, in one consistent read; the transaction ends when this returns."""
-        return await self._db.run(lambda conn: read_export(conn, user_id))
+        return await self._db.run(lambda conn: read_export(conn, user_id, now))

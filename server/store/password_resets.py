@@ -48,7 +48,8 @@ def add_reset(
 ) -> None:
     """Store a new link; the account's spent ones are dropped (only open links matter)."""
     conn.execute(
-        "DELETE FROM password_resets WHERE user_id = ? AND (used_at IS NOT NULL OR expires_at <= ?)",
+        "DELETE FROM password_resets"
+        " WHERE user_id = ? AND (used_at IS NOT NULL OR expires_at <= ?)",
         (user_id, now),
     )
     conn.execute(

@@ -18,6 +18,7 @@ class PolicyRecord:
     summary: str
     published_at: float
     announced_at: float | None
+    bundled: bool = False  # the default a fresh server ships with; any published one outranks it
 
 
 def _policy(row: sqlcipher3.Row | None) -> PolicyRecord | None:
@@ -29,10 +30,11 @@ def _policy(row: sqlcipher3.Row | None) -> PolicyRecord | None:
         row["summary"],
         row["published_at"],
         row["announced_at"],
+        bool(row["bundled"]),
     )
 
 
-_COLUMNS = "version, effective_at, summary, published_at, announced_at"
+_COLUMNS = "version, effective_at, summary, published_at, announced_at, bundled"
 
 
 def insert_policy(
@@ -55,11 +57,11 @@ def mark_policy_announced(conn: sqlcipher3.Connection, version: str, now: float)
 
 
 def policy_in_force(conn: sqlcipher3.Connection, now: float) -> PolicyRecord | None:
-    """The version that took effect last, by `now`."""
+    """The version that took effect last, by `now` (the bundled default only if none other)."""
     return _policy(
         conn.execute(
             f"SELECT {_COLUMNS} FROM policy_versions WHERE effective_at <= ?"
-            " ORDER BY effective_at DESC, published_at DESC LIMIT 1",
+            " ORDER BY bundled, effective_at DESC, published_at DESC LIMIT 1",
             (now,),
         ).fetchone()
     )
@@ -96,12 +98,14 @@ def record_acceptance(
 
 
 def latest_accepted_policy(conn: sqlcipher3.Connection, user_id: int) -> PolicyRecord | None:
-    """Of the versions this user accepted, the one that takes (or took) effect last."""
+    """Of the versions this user accepted, the one that takes (or took) effect last (a published
+    one before the bundled default)."""
     return _policy(
         conn.execute(
-            "SELECT p.version, p.effective_at, p.summary, p.published_at, p.announced_at"
-            " FROM policy_acceptances a JOIN policy_versions p ON p.version = a.version"
-            " WHERE a.user_id = ? ORDER BY p.effective_at DESC, p.published_at DESC LIMIT 1",
+            "SELECT p.version, p.effective_at, p.summary, p.published_at, p.announced_at,"
+            " p.bundled FROM policy_acceptances a JOIN policy_versions p ON p.version = a.version"
+            " WHERE a.user_id = ?"
+            " ORDER BY p.bundled, p.effective_at DESC, p.published_at DESC LIMIT 1",
             (user_id,),
         ).fetchone()
     )
@@ -178,6 +182,21 @@ class PolicyStore:
                 record_acceptance(conn, user_id, current.version, now, source)
 
         await self._db.run(work)
+
+    async def install_default(self, version: str, summary: str, now: float) -> bool:
+        """Store the bundled default, in force from now, if no version exists; True if stored."""
+
+        def work(conn: sqlcipher3.Connection) -> bool:
+            if conn.execute("SELECT 1 FROM policy_versions LIMIT 1").fetchone() is not None:
+                return False
+            conn.execute(
+                "INSERT INTO policy_versions (version, effective_at, summary, published_at,"
+                " bundled) VALUES (?, ?, ?, ?, 1)",
+                (version, now, summary, now),
+            )
+            return True
+
+        return await self._db.run(work)
 
     async def publish(
         self,

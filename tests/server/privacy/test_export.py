@@ -13,6 +13,7 @@ from typing import IO, Any
 import pytest
 from aiohttp.test_utils import TestClient
 
+from server.http.accounts import iso
 from server.keys import DATABASE
 from server.privacy import export as export_module
 from server.store.export import ExportData
@@ -30,6 +31,7 @@ FILES = {
     "audit.json",
     "testimonials.json",
     "policy.json",
+    "pending_consents.json",
     "README.txt",
 }
 
@@ -185,7 +187,9 @@ async def test_export_holds_every_file(client: TestClient) -> None:
     assert json.loads(files["audit.json"]) == []
     [testimonial] = json.loads(files["testimonials.json"])
     assert testimonial["body"] == "Curiouser and curiouser"
-    assert json.loads(files["policy.json"]) == []
+    [accepted] = json.loads(files["policy.json"])  # the bundled default, at registration
+    assert (accepted["version"], accepted["source"]) == ("1", "registration")
+    assert json.loads(files["pending_consents.json"]) == []
     readme = files["README.txt"].decode()
     for name in FILES - {"README.txt"}:
         assert name in readme
@@ -238,10 +242,23 @@ async def test_export_holds_nothing_of_other_users(client: TestClient) -> None:
         assert foreign not in bobs, foreign
 
 
+async def availability(client: TestClient, token: str) -> dict[str, Any]:
+    response = await client.get("/api/v1/me/export/availability", headers=bearer(token))
+    assert response.status == 200, await response.text()
+    return await response.json()
+
+
 async def test_one_export_per_ten_minutes(client: TestClient, clock: Clock) -> None:
     w = await world(client)
+    assert await availability(client, w["alice_token"]) == {"available": True, "retry_after": 0}
     await export(client, w["alice_token"])
     clock.advance(9 * 60 + 30)
+    # Asking changes nothing: the app asks before it offers a file name.
+    for _ in range(2):
+        assert await availability(client, w["alice_token"]) == {
+            "available": False,
+            "retry_after": 30,
+        }
     response = await client.get("/api/v1/me/export", headers=bearer(w["alice_token"]))
     assert response.status == 429
     assert response.headers["Retry-After"] == "30"
@@ -249,8 +266,29 @@ async def test_one_export_per_ten_minutes(client: TestClient, clock: Clock) -> N
     # The limit is per user: Bob may export meanwhile.
     await export(client, w["bob_token"])
     clock.advance(30)
+    assert (await availability(client, w["alice_token"]))["available"] is True
     await export(client, w["alice_token"])
     assert len(await sql(client, "SELECT * FROM exports WHERE user_id = ?", w["alice"]["id"])) == 1
+    assert (await client.get("/api/v1/me/export/availability")).status == 401
+
+
+async def test_a_pending_newsletter_confirmation_is_in_the_export(
+    client: TestClient, clock: Clock
+) -> None:
+    await register(client)
+    token = await login(client)
+    response = await client.put(
+        "/api/v1/me/consents/newsletter", json={"granted": True}, headers=bearer(token)
+    )
+    assert response.status == 200, await response.text()
+    files = contents(await export(client, token))
+    [pending] = json.loads(files["pending_consents.json"])
+    assert pending == {
+        "purpose": "newsletter",
+        "requested_at": iso(clock.now),
+        "expires_at": iso(clock.now + 7 * 86400),
+    }
+    assert "pending_consents.json" in files["README.txt"].decode()
 
 
 async def test_export_shows_staff_reads(client: TestClient) -> None:

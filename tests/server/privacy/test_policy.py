@@ -19,10 +19,11 @@ from server.http.accounts import iso
 from server.keys import DATABASE, MAIL_SENDER, POLICY
 from server.privacy.policy import PolicyError
 from server.settings import Settings
-from tests.server.conftest import Clock, bearer, login, register
+from tests.server.conftest import ALICE, Clock, bearer, login, register
 from tests.server.privacy.conftest import SmtpRelay
 from tests.server.privacy.consent_helpers import body_of, outbox
 
+REPO = Path(__file__).resolve().parents[3]
 EFFECTIVE = "2027-02-01"  # two weeks after the test clock's start (2027-01-15)
 EFFECTIVE_AT = datetime(2027, 2, 1, tzinfo=UTC).timestamp()
 
@@ -90,10 +91,13 @@ async def test_publish_policy_command_mails_everyone_then_acceptance_is_asked_an
         "effective_at": "2027-02-01T00:00:00Z",
         "summary": "We now keep chat history for 30 days.",
     }
-    assert public == {"current": None, "upcoming": upcoming}
+    # A fresh server put its bundled policy in force; registering accepted it.
+    bundled = public["current"]
+    assert bundled["version"] == "1" and "What is stored" in bundled["summary"]
+    assert public == {"current": bundled, "upcoming": upcoming}
     assert await my_policy(client, alice) == {
-        "current": None,
-        "accepted_version": None,
+        "current": bundled,
+        "accepted_version": "1",
         "must_accept": False,
         "upcoming": upcoming,
     }
@@ -113,7 +117,7 @@ async def test_publish_policy_command_mails_everyone_then_acceptance_is_asked_an
     rows = await client.app[DATABASE].run(
         lambda conn: conn.execute(
             "SELECT u.username, a.version, a.accepted_at, a.source FROM policy_acceptances a"
-            " JOIN users u ON u.id = a.user_id"
+            " JOIN users u ON u.id = a.user_id WHERE a.version != '1'"
         ).fetchall()
     )
     assert [tuple(row) for row in rows] == [("alice", "2027-02", clock.now, "app")]
@@ -167,12 +171,15 @@ async def test_registration_accepts_the_version_in_force(client: TestClient, clo
         "must_accept": False,
         "upcoming": None,
     }
+    # "early" accepted the bundled default when registering: a published version outranks it.
     early = await my_policy(client, await login(client, "early"))
-    assert (early["accepted_version"], early["must_accept"]) == (None, True)
+    assert (early["accepted_version"], early["must_accept"]) == ("1", True)
     sources = await client.app[DATABASE].run(
-        lambda conn: [r[0] for r in conn.execute("SELECT source FROM policy_acceptances")]
+        lambda conn: [
+            tuple(r) for r in conn.execute("SELECT version, source FROM policy_acceptances")
+        ]
     )
-    assert sources == ["registration"]
+    assert sorted(sources) == [("1", "registration"), ("v1", "registration")]
 
 
 async def test_accepting_an_upcoming_version_early_covers_it(
@@ -242,3 +249,31 @@ def test_effective_dates_are_iso_8601_in_utc() -> None:
     for bad in ("tomorrow", "2027-13-01", "01/02/2027", ""):
         with pytest.raises(argparse.ArgumentTypeError):
             parse_effective(bad)
+
+
+async def test_a_fresh_server_has_the_bundled_policy_and_registration_accepts_what_it_showed(
+    client: TestClient, clock: Clock
+) -> None:
+    public = await (await client.get("/api/v1/policy")).json()
+    bundled = public["current"]
+    assert bundled["version"] == "1" and public["upcoming"] is None
+    shipped = (REPO / "resources" / "privacy-policy.txt").read_text(encoding="utf-8").strip()
+    assert bundled["summary"] == shipped
+
+    # A version other than the one in force is refused before anything is stored.
+    stale = await client.post("/api/v1/accounts", json={**ALICE, "policy_version": "0"})
+    assert stale.status == 422
+    assert "policy_version" in (await stale.json())["error"]["fields"]
+    nobody = await client.post("/api/v1/sessions", json={"login": "alice", "password": "x"})
+    assert nobody.status == 401
+    await register(client, policy_version="1")
+    alice = await login(client)
+    assert (await my_policy(client, alice))["accepted_version"] == "1"
+
+    # Any version the operator publishes takes the default's place, even one dated earlier.
+    await client.app[POLICY].publish("2020-01", clock.now - 86400 * 365, "The operator's own.")
+    state = await my_policy(client, alice)
+    assert (state["current"]["version"], state["must_accept"]) == ("2020-01", True)
+    # A restart does not bring the default back.
+    await client.app[POLICY].install_default("again")
+    assert (await my_policy(client, alice))["current"]["version"] == "2020-01"
