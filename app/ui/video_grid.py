@@ -84,6 +84,9 @@ class VideoGrid(QWidget):
         self._model.rowsRemoved.connect(self._sync)
         self._model.dataChanged.connect(self._on_data_changed)
         vm.stageChanged.connect(self._sync)
+        # One connection for all tiles: only the tile whose frame changed hears of it.
+        vm.frames.frameChanged.connect(self._on_frame)
+        vm.frames.cleared.connect(self._on_frame)
         self._sync()
 
     def camera_tiles(self) -> list[VideoTile]:
@@ -100,6 +103,11 @@ class VideoGrid(QWidget):
         """The shared screen's tile while a screen is on stage."""
         stage = self._vm.stage
         return self.tiles.get((stage, "screen")) if stage else None
+
+    def _on_frame(self, participant: str, source: str) -> None:
+        tile = self.tiles.get((participant, source))
+        if tile is not None:
+            tile.frame_changed()
 
     def _sync(self, *_args: object) -> None:
         wanted = [(p.id, "camera") for p in self._model.participants()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -49,7 +49,7 @@ def avatar_colour(name: str) -> QColor:
 
 
 class VideoTile(QWidget):
-    """Paints the newest frame of (participant, source) from VideoFrames, or the initials."""
+    """Paints the newest frame of (participant, source) at its own size, or the initials."""
 
     def __init__(
         self, frames: VideoFrames, participant: str, source: str, parent: QWidget | None = None
@@ -64,8 +64,6 @@ class VideoTile(QWidget):
         self.compact = False
         self._muted_icon = pixmap("mic-off", MUTED)
         self._hand_icon = pixmap("hand", "#3a2a00")
-        frames.frameChanged.connect(self._on_frame)
-        frames.cleared.connect(self._on_frame)
 
     @property
     def name(self) -> str:
@@ -73,14 +71,21 @@ class VideoTile(QWidget):
         return self.state.name
 
     def image(self) -> QImage | None:
-        """The picture the tile would paint now, or None (initials)."""
-        if self.source == "camera" and not self.state.camera:
+        """The picture the tile paints now (converted to its shown size), or None (initials)."""
+        if not self.has_image():
             return None
-        return self.frames.image(self.participant, self.source)
+        ratio = self.devicePixelRatioF()
+        box = (round(self.width() * ratio), round(self.height() * ratio))
+        image = self.frames.image(self.participant, self.source, box, cover=self.source != "screen")
+        if image is not None:
+            image.setDevicePixelRatio(ratio)
+        return image
 
     def has_image(self) -> bool:
-        """True while the tile paints video rather than initials."""
-        return self.image() is not None
+        """True while the tile paints video rather than initials (converts nothing)."""
+        if self.source == "camera" and not self.state.camera:
+            return False
+        return self.frames.has_image(self.participant, self.source)
 
     def set_state(self, state: TileState) -> None:
         """New name or marks."""
@@ -95,15 +100,15 @@ class VideoTile(QWidget):
         """16:9 by default."""
         return QSize(320, 180)
 
-    def _on_frame(self, participant: str, source: str) -> None:
-        if participant == self.participant and source == self.source:
+    def frame_changed(self) -> None:
+        """A newer frame waits: repaint if shown (a hidden tile paints, so converts, nothing)."""
+        if self.isVisible() and not self.size().isEmpty():
             self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Picture, then the marks on top."""
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         bounds = QRectF(self.rect())
         clip = QPainterPath()
         clip.addRoundedRect(bounds, RADIUS, RADIUS)
@@ -119,21 +124,18 @@ class VideoTile(QWidget):
         painter.end()
 
     def _paint_image(self, painter: QPainter, image: QImage) -> None:
+        # The picture has the tile's size already: drawn 1:1, centred. A shared screen fits
+        # (seen whole, bars around it); a camera covers the tile, its overhang clipped off, like
+        # other meeting apps do.
         area = self.rect()
-        source = QRectF(image.rect())
+        size = image.deviceIndependentSize()
         if self.source == "screen":
-            # Fit: a shared screen must be seen whole.
-            size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            target = QRect(0, 0, size.width(), size.height())
-            target.moveCenter(area.center())
             painter.fillRect(area, QColor("#111418"))
-            painter.drawImage(QRectF(target), image, source)
-            return
-        # Cover: crop the picture to fill the tile, like other meeting apps do with cameras.
-        scale = max(area.width() / image.width(), area.height() / image.height())
-        width, height = area.width() / scale, area.height() / scale
-        source = QRectF((image.width() - width) / 2, (image.height() - height) / 2, width, height)
-        painter.drawImage(QRectF(area), image, source)
+        corner = QPointF(
+            area.left() + (area.width() - size.width()) / 2,
+            area.top() + (area.height() - size.height()) / 2,
+        )
+        painter.drawImage(corner, image)
 
     def _paint_initials(self, painter: QPainter) -> None:
         area = self.rect()
