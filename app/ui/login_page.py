@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app.ui.form_fields import FieldRow
@@ -46,6 +47,13 @@ class LoginPage(QWidget):
         self.cancel_deletion.setObjectName("cancelDeletionButton")
         self.cancel_deletion.setVisible(False)
         card.body.addWidget(self.cancel_deletion)
+        self.forgot = button("Forgot password?", role="link")
+        self.forgot.setObjectName("forgotPasswordButton")
+        forgot_line = QHBoxLayout()
+        forgot_line.addStretch(1)
+        forgot_line.addWidget(self.forgot)
+        card.body.addLayout(forgot_line)
+        card.body.addWidget(self._forgot_panel())
         register_line = QHBoxLayout()
         register_line.addStretch(1)
         register_line.addWidget(plain_label("New to Podium?", role="hint", wrap=False))
@@ -59,6 +67,11 @@ class LoginPage(QWidget):
         layout.addWidget(centered(card, max_width=460))
 
         self.submit.clicked.connect(self._submit)
+        self.forgot.clicked.connect(self._open_forgot)
+        self.send_reset.clicked.connect(self._send_reset)
+        self.close_forgot.clicked.connect(lambda: self.forgot_panel.setVisible(False))
+        vm.mailChanged.connect(self.send_reset.setVisible)
+        vm.noMailChanged.connect(self.no_mail.show_message)
         self.cancel_deletion.clicked.connect(self._cancel_deletion)
         vm.pendingDeletionChanged.connect(self.cancel_deletion.setVisible)
         self.login.edit.returnPressed.connect(self.password.edit.setFocus)
@@ -72,6 +85,53 @@ class LoginPage(QWidget):
         vm.fieldErrorsChanged.connect(self._show_field_errors)
         vm.busyChanged.connect(self._set_busy)
         self._show_server(app_vm.server_text)
+
+    def _forgot_panel(self) -> QWidget:
+        """What "Forgot password?" opens: what will happen, and the button that does it."""
+        self.forgot_panel = QWidget()
+        self.forgot_panel.setObjectName("forgotPanel")
+        self.forgot_panel.setAccessibleName("Reset a forgotten password")
+        panel = QVBoxLayout(self.forgot_panel)
+        panel.setContentsMargins(0, 0, 0, 0)
+        self.forgot_hint = plain_label(
+            "Type your username or e-mail address above. If an account exists, this server "
+            "e-mails it a link to choose a new password (it works once, for 30 minutes).",
+            role="hint",
+        )
+        self.no_mail = Banner("warning")
+        self.no_mail.setObjectName("noMailNotice")
+        buttons = QHBoxLayout()
+        self.send_reset = button("E-mail me a reset link", role="secondary")
+        self.send_reset.setObjectName("sendResetButton")
+        self.close_forgot = button("Close", role="link")
+        buttons.addWidget(self.send_reset)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_forgot)
+        panel.addWidget(self.forgot_hint)
+        panel.addWidget(self.no_mail)
+        panel.addLayout(buttons)
+        self.forgot_panel.setVisible(False)
+        return self.forgot_panel
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The last login used on this server, so returning members only type the password.
+        if not self.login.edit.text():
+            remembered = self._vm.login_text
+            if remembered:
+                self.login.edit.setText(remembered)
+                self.password.edit.setFocus()
+        super().showEvent(event)
+
+    def _open_forgot(self) -> None:
+        self.forgot_panel.setVisible(True)
+        self.no_mail.show_message("")
+        self.send_reset.setVisible(True)
+        self._vm.check_mail(self.login.edit.text())
+        (self.send_reset if self.login.edit.text().strip() else self.login.edit).setFocus()
+
+    def _send_reset(self) -> None:
+        self.password.edit.clear()
+        self._vm.forgot_password(self.login.edit.text())
 
     def _show_server(self, text: str) -> None:
         self.server.setText(f"Server: {text}" if text else "")
@@ -87,6 +147,7 @@ class LoginPage(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self.submit.setEnabled(not busy)
+        self.send_reset.setEnabled(not busy)
         self.cancel_deletion.setEnabled(not busy)
         self.submit.setText("Logging in…" if busy else "Log in")
 

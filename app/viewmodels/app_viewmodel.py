@@ -17,6 +17,7 @@ from app.core.bundled_server import BundledServer, BundledServerError
 from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
 from app.core.guest_name import GuestNameFile
 from app.core.invite_link import Invite, parse_invite
+from app.core.last_login import LastLoginFile
 from app.core.server_link import ServerLink
 from app.core.tls_trust import TlsTrust
 from app.core.token_store import NO_KEYRING_NOTICE
@@ -113,8 +114,9 @@ class AppViewModel(QObject):
         self.setup = SetupViewModel(self)
         self._trust = trust
         self.trust = TrustViewModel(trust, self)
-        self.login = LoginViewModel(account, self)
-        self.register = RegisterViewModel(account, self)
+        last_login = LastLoginFile(settings_file.path.parent)  # a login is not a secret
+        self.login = LoginViewModel(account, self, remembered=last_login)
+        self.register = RegisterViewModel(account, self, remembered=last_login)
         self.profile = ProfileViewModel(account, self)
         self.password = PasswordViewModel(account, self)
         self.meeting = MeetingViewModel(
@@ -136,6 +138,7 @@ class AppViewModel(QObject):
         self.login.loggedIn.connect(self._on_logged_in)
         self.invite.loginWanted.connect(self._log_in_for_invite)
         self.register.registered.connect(self._on_registered)
+        self.register.loggedIn.connect(self._on_logged_in)  # registering logs in at once
         self.password.changed.connect(self._on_password_changed)
         for form in (
             self.profile,

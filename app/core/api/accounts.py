@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.api.transport import Transport
-from app.core.privacy_data import PendingDeletion
+from app.core.privacy_data import PendingDeletion, PolicyVersion
 
 # Keys of the profile object that are not editable personal fields.
 _PROFILE_META = ("id", "created_at")
@@ -53,6 +53,21 @@ class SessionToken:
     expires_at: str
 
 
+@dataclass(frozen=True)
+class ServerInfo:
+    """What the server can do: `mail` is False when it has no mail relay (nothing is e-mailed)."""
+
+    mail: bool
+
+
+@dataclass(frozen=True)
+class ResetRequested:
+    """The answer to "forgot password", the same whether or not the account exists."""
+
+    mail: bool
+    expires_in_seconds: int
+
+
 class AccountsApi(Transport):
     """/accounts, /sessions and /me (server/http/accounts.py and deletion.py)."""
 
@@ -68,6 +83,27 @@ class AccountsApi(Transport):
             )
             for item in data.get("fields", [])
         ]
+
+    async def server_info(self) -> ServerInfo:
+        """GET /server-info: whether this server can send e-mail."""
+        data = await self._request("GET", "/server-info", auth=False)
+        return ServerInfo(mail=bool(data.get("mail")))
+
+    async def public_policy(self) -> PolicyVersion | None:
+        """The privacy policy in force (shown before registering), None when there is none."""
+        data = await self._request("GET", "/policy", auth=False)
+        return PolicyVersion.from_json(data.get("current"))
+
+    async def request_password_reset(self, login: str) -> ResetRequested:
+        """Ask for a reset link to be e-mailed to the account `login` names (if any)."""
+        data = await self._request("POST", "/password-resets", {"login": login}, auth=False)
+        return ResetRequested(
+            mail=bool(data.get("mail")), expires_in_seconds=int(data.get("expires_in_seconds", 0))
+        )
+
+    async def reset_password(self, token: str, password: str) -> None:
+        """Set a new password with a reset link's token; every session of the account ends."""
+        await self._request("POST", f"/password-resets/{token}", {"password": password}, auth=False)
 
     async def register(self, values: dict[str, str | None]) -> Profile:
         """Create an account; raises ApiError 422/409 with per-field messages."""

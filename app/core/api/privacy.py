@@ -16,6 +16,11 @@ class PrivacyApi(Transport):
         """Stream the ZIP of all the member's data into dest (429 at most every 10 minutes)."""
         return await self.download("/me/export", dest, progress)
 
+    async def export_wait(self) -> int:
+        """Seconds until the member may export again; 0 when they may now (changes nothing)."""
+        data = await self._request("GET", "/me/export/availability")
+        return 0 if data.get("available") else max(1, int(data.get("retry_after") or 0))
+
     async def audit(self) -> list[AuditEntry]:
         """Every staff read of the member's data, oldest first."""
         data = await self._request("GET", "/me/audit")
