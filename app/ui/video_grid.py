@@ -156,7 +156,7 @@ class VideoGrid(QWidget):
             return cameras
         shown = cameras[: room - 1]
         speaker = next((t for t in cameras[room - 1 :] if t.state.speaking), None)
-        if speaker is not None:
+        if speaker is not None and shown:  # room 1 (a narrow window) leaves no place to swap
             shown[-1] = speaker
         return shown
 
