@@ -6,7 +6,6 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QTableView,
@@ -34,6 +33,7 @@ class HomePage(QWidget):
         self._vm = vm
         meeting = vm.meeting
         self._meeting = meeting
+        self._app_vm = app_vm
 
         head = QHBoxLayout()
         names = QVBoxLayout()
@@ -94,15 +94,6 @@ class HomePage(QWidget):
         cards.addWidget(start_card, 1)
         cards.addWidget(join_card, 1)
 
-        options = QHBoxLayout()
-        self.with_mic = QCheckBox("Join with my microphone on")
-        self.with_camera = QCheckBox("Join with my camera on")
-        self.with_mic.setChecked(meeting.join_with_mic)
-        self.with_camera.setChecked(meeting.join_with_camera)
-        options.addWidget(self.with_mic)
-        options.addWidget(self.with_camera)
-        options.addStretch(1)
-
         list_card = Card()
         list_head = QHBoxLayout()
         list_head.addWidget(plain_label("My meetings", role="cardTitle", wrap=False), 1)
@@ -142,7 +133,6 @@ class HomePage(QWidget):
         column.addWidget(self.error)
         column.addWidget(self.hosting)
         column.addLayout(cards)
-        column.addLayout(options)
         column.addWidget(list_card)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -160,8 +150,6 @@ class HomePage(QWidget):
         self.privacy.clicked.connect(app_vm.show_privacy)
         self.contacts.clicked.connect(app_vm.show_contacts)
         self.logout.clicked.connect(app_vm.logout)
-        self.with_mic.toggled.connect(lambda on: setattr(meeting, "join_with_mic", on))
-        self.with_camera.toggled.connect(lambda on: setattr(meeting, "join_with_camera", on))
         vm.greetingChanged.connect(self.greeting.setText)
         vm.statusChanged.connect(self.status.show_message)
         vm.errorChanged.connect(self.error.show_message)
@@ -178,11 +166,11 @@ class HomePage(QWidget):
 
     def _start(self) -> None:
         self.status.show_message("")
-        self._meeting.start(self.subject.edit.text())
+        self._app_vm.start_meeting(self.subject.edit.text())  # the device check comes first
 
     def _join(self) -> None:
         self.status.show_message("")
-        self._meeting.join(self.code.edit.text())
+        self._app_vm.join_meeting(self.code.edit.text())
 
     def _join_selected(self) -> None:
         code = self.selected_code()

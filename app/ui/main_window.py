@@ -24,6 +24,7 @@ from app.ui.meeting_page import MeetingPage
 from app.ui.password_page import PasswordPage
 from app.ui.policy_notice import PolicyNotice
 from app.ui.policy_page import PolicyPage
+from app.ui.prejoin_page import PrejoinPage
 from app.ui.privacy_page import PrivacyPage
 from app.ui.profile_page import ProfilePage
 from app.ui.register_page import RegisterPage
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
             Page.CONTACTS: ContactsPage(vm, vm.contacts),
             Page.POLICY: PolicyPage(vm.policy),
             Page.INVITE: InvitePage(vm),
+            Page.PREJOIN: PrejoinPage(vm.prejoin, vm.meeting),
         }
         self.stack = QStackedWidget()
         for page in self.pages.values():

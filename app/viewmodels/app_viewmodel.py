@@ -18,6 +18,7 @@ from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
 from app.core.guest_name import GuestNameFile
 from app.core.invite_link import Invite, parse_invite
 from app.core.last_login import LastLoginFile
+from app.core.media_prefs import MediaPrefsFile
 from app.core.server_link import ServerLink
 from app.core.tls_trust import TlsTrust
 from app.core.token_store import NO_KEYRING_NOTICE
@@ -31,6 +32,7 @@ from app.viewmodels.meeting_viewmodel import MeetingState, MeetingViewModel
 from app.viewmodels.messages import describe
 from app.viewmodels.password_viewmodel import CHANGED_MESSAGE, PasswordViewModel
 from app.viewmodels.policy_viewmodel import PolicyViewModel
+from app.viewmodels.prejoin_viewmodel import PrejoinViewModel
 from app.viewmodels.privacy_viewmodel import PrivacyViewModel
 from app.viewmodels.profile_data import profile_to_dict
 from app.viewmodels.profile_viewmodel import ProfileViewModel
@@ -40,6 +42,8 @@ from app.viewmodels.setup_viewmodel import SetupViewModel
 from app.viewmodels.trust_viewmodel import TrustViewModel
 
 THIS_COMPUTER = "This computer"
+MEMBER_NAME_NOTE = "Your account's name. You can change it on the Member information page."
+GUEST_NAME_NOTE = "The name you gave for this meeting."
 POLICY_DECLINED = (
     "You have logged out. To use Podium on this server you need to accept its privacy policy."
 )
@@ -65,6 +69,7 @@ class Page(StrEnum):
     CONTACTS = "contacts"
     POLICY = "policy"
     INVITE = "invite"
+    PREJOIN = "prejoin"
 
 
 class AppViewModel(QObject):
@@ -89,6 +94,7 @@ class AppViewModel(QObject):
         server_override: ClientSettings | None = None,
         devices: Devices | None = None,
         player_factory: PlayerFactory | None = None,
+        media_prefs: MediaPrefsFile | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -126,6 +132,15 @@ class AppViewModel(QObject):
             self,
         )
         self.home = HomeViewModel(account, self.meeting, self)
+        # The device check before a meeting; its choices live beside the server choice.
+        self.prejoin = PrejoinViewModel(
+            devices or ReceiveOnlyDevices("no media devices were given"),
+            player_factory,
+            media_prefs or MediaPrefsFile(settings_file.path.parent),
+            self.meeting,
+            self,
+        )
+        self._prejoin_from = Page.HOME
         self.policy = PolicyViewModel(account, self)
         self.privacy = PrivacyViewModel(account, self.policy, self)
         self.contacts = ContactsViewModel(account, self)
@@ -160,6 +175,8 @@ class AppViewModel(QObject):
         )
         self.meeting.stateChanged.connect(self._on_meeting_state)
         self.meeting.ended.connect(self._on_meeting_ended)
+        self.prejoin.cancelled.connect(self._on_prejoin_cancelled)
+        self.invite.guestReady.connect(lambda code: self.join_meeting(code))
 
     @property
     def page(self) -> str:
@@ -305,7 +322,35 @@ class AppViewModel(QObject):
         self._go(Page.HOME)
         code, self._join_after_login = self._join_after_login, ""
         if code:
-            self.meeting.join(code)
+            self.join_meeting(code)
+
+    def start_meeting(self, subject: str) -> None:
+        """Start: check the devices first (the meeting is created when Start is pressed there)."""
+        if self.meeting.state == MeetingState.IDLE:
+            self._show_prejoin(subject=subject)
+
+    def join_meeting(self, code: str) -> None:
+        """Join by code: check the devices first; an empty code is refused at once."""
+        if self.meeting.state != MeetingState.IDLE:
+            return
+        if not code.strip():
+            self.meeting.join(code)  # says the code is needed
+            return
+        self._show_prejoin(code=code.strip())
+
+    def _show_prejoin(self, *, subject: str | None = None, code: str = "") -> None:
+        guest = self.invite.is_guest
+        name = self.invite.display_name if guest else self.profile.display_name
+        note = GUEST_NAME_NOTE if guest else MEMBER_NAME_NOTE
+        self.prejoin.prepare(subject=subject, code=code, name=name, note=note if name else "")
+        if self._page != Page.PREJOIN:
+            self._prejoin_from = self._page if self._page == Page.INVITE else Page.HOME
+        self._go(Page.PREJOIN)
+
+    def _on_prejoin_cancelled(self) -> None:
+        if self.invite.is_guest:
+            self.invite.guest_left("")  # the guest session was for this meeting only
+        self._go(self._prejoin_from)
 
     def show_privacy(self) -> None:
         """Go to the privacy panel, reading every section afresh."""
@@ -344,6 +389,7 @@ class AppViewModel(QObject):
 
     async def shutdown(self) -> None:
         """Leave any meeting, close the API client and stop the bundled server (awaiting it)."""
+        self.prejoin.close()
         await self.meeting.shutdown()
         self._stop_watching()
         self._connected = False
@@ -425,6 +471,12 @@ class AppViewModel(QObject):
     def _on_meeting_state(self, state: str) -> None:
         if state == MeetingState.IN_MEETING:
             self._go(Page.MEETING)
+        elif state == MeetingState.IDLE and self._page == Page.PREJOIN:
+            # Joining failed: back to where the code or the guest name was given, which
+            # shows why (the error follows this state change).
+            if self.invite.is_guest:
+                self.invite.guest_left("")
+            self._go(self._prejoin_from)
 
     def _on_meeting_ended(self, message: str) -> None:
         # "" is a quiet ending (logging out, quitting): whoever ended it decides what follows.
@@ -523,5 +575,9 @@ class AppViewModel(QObject):
 
     def _go(self, page: Page) -> None:
         if page != self._page:
+            if self._page == Page.PREJOIN:
+                self.prejoin.close()  # devices are open only while the page shows
             self._page = page
+            if page == Page.PREJOIN:
+                self.prejoin.open()
             self.pageChanged.emit(page.value)

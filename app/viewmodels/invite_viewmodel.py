@@ -31,6 +31,7 @@ class InviteViewModel(FormViewModel):
     inviteChanged = Signal()
     nameChanged = Signal(str)
     loginWanted = Signal()
+    guestReady = Signal(str)  # the guest session exists: join this code (after the device check)
 
     def __init__(
         self,
@@ -106,7 +107,7 @@ class InviteViewModel(FormViewModel):
         # The guest token lives only in memory: it is good for this one meeting.
         self._account.api.token = session.token
         self._guest = True
-        self._meeting.join(session.join_code or invite.code)
+        self.guestReady.emit(session.join_code or invite.code)
 
     def guest_left(self, message: str) -> None:
         """The guest's meeting is over for them: drop the guest session, say why."""

@@ -24,9 +24,11 @@ SCREEN_FPS = 15
 class LocalMedia:
     """One LocalSource per kind of device the machine has; devices open only while in use."""
 
-    def __init__(self, devices: Devices, camera_tap: Tap | None = None) -> None:
+    def __init__(
+        self, devices: Devices, camera_tap: Tap | None = None, microphone_tap: Tap | None = None
+    ) -> None:
         self.devices = devices
-        self._camera_tap = camera_tap
+        self._taps: dict[Source, Tap | None] = {"camera": camera_tap, "microphone": microphone_tap}
         self.sources: dict[Source, LocalSource] = {}
         self.camera_id: Any = None
         self.microphone_id: Any = None
@@ -80,7 +82,7 @@ class LocalMedia:
         # first and then two videos gets no media flowing on its last m-line from the SFU.)
         for source, kind in (("camera", "video"), ("microphone", "audio"), ("screen", "video")):
             if found[source]:
-                tap = self._camera_tap if source == "camera" else None
+                tap = self._taps.get(source)  # type: ignore[call-overload]
                 self.sources[source] = LocalSource(kind, tap)  # type: ignore[index]
         return dict(self.sources)
 

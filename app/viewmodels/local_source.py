@@ -2,8 +2,8 @@
 
 The call wraps each source in a gate when it joins, so a meeting's camera, microphone and screen
 tracks exist from the start; what feeds them changes: no device (camera off), a camera, another
-camera, a monitor. Frames are restamped so their times only go forward across devices, and video
-frames are shown to a tap (the self view) as they leave.
+camera, a monitor. Frames are restamped so their times only go forward across devices, and are
+shown to a tap (the self view, the Settings level meter) as they leave.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class LocalSource(MediaStreamTrack):
             if device is not self._device:
                 continue  # swapped while we waited: drop the old device's frame
             self._restamp(frame)
-            if self._tap is not None and self.kind == "video":
+            if self._tap is not None:
                 self._tap(frame)
             return frame
 

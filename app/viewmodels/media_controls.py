@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import shiboken6
@@ -44,6 +45,7 @@ class MediaControls(QObject):
     notice = Signal(str)
     screensLoaded = Signal(list)
     devicesLoaded = Signal(dict)
+    deviceChosen = Signal(str, object)  # kind, device id (None: the default), to be remembered
 
     def __init__(
         self,
@@ -55,7 +57,9 @@ class MediaControls(QObject):
         super().__init__(parent)
         self._frames = frames
         self._player_factory = player_factory
-        self.local = LocalMedia(devices, camera_tap=self._show_self)
+        self.local = LocalMedia(devices, camera_tap=self._show_self, microphone_tap=self._hear_self)
+        # Who wants your own microphone's frames (the Settings level meter), while it is open.
+        self.microphone_listeners: list[Callable[[AudioFrame], None]] = []
         self._call: Call | None = None
         self._you = ""
         self._lock = asyncio.Lock()
@@ -94,6 +98,21 @@ class MediaControls(QObject):
     def hand_raised(self) -> bool:
         """True while your hand is up."""
         return self._hand
+
+    @property
+    def frames(self) -> VideoFrames:
+        """The meeting's video frames, your own camera's among them."""
+        return self._frames
+
+    @property
+    def you(self) -> str:
+        """Your participant id while in a meeting, else ""."""
+        return self._you if self._call is not None else ""
+
+    @property
+    def can_play(self) -> bool:
+        """True while the others' audio plays on a speaker."""
+        return self._player is not None
 
     def can(self, source: Source) -> bool:
         """True when this machine has a device for the source."""
@@ -272,6 +291,9 @@ class MediaControls(QObject):
                 if self._player is not None:
                     self._close_player()
                     self._open_player()
+            else:
+                return
+        self.deviceChosen.emit(kind, device_id)
 
     # Called by the meeting
 
@@ -351,6 +373,11 @@ class MediaControls(QObject):
             return
         if self._call is not None and self._you and self._want["camera"]:
             self._frames.push(self._you, "camera", frame)  # type: ignore[arg-type]
+
+    def _hear_self(self, frame: Frame) -> None:
+        if self._want["microphone"]:
+            for listener in list(self.microphone_listeners):
+                listener(frame)  # type: ignore[arg-type]
 
     def _open_player(self) -> None:
         if self._player_factory is None:

@@ -110,6 +110,8 @@ def main() -> int:
         await shoot(window, "home")
 
         home.start.click()
+        await until(lambda: vm.page == Page.PREJOIN)  # the device check comes first
+        window.page(Page.PREJOIN).join.click()  # type: ignore[attr-defined]
         await until(lambda: vm.page == Page.MEETING)
         page = window.page(Page.MEETING)
         assert isinstance(page, MeetingPage)

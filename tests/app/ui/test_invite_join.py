@@ -22,6 +22,7 @@ from app.ui.invite_page import InvitePage
 from app.ui.login_page import LoginPage
 from app.ui.main_window import MainWindow
 from app.ui.meeting_page import MeetingPage
+from app.ui.prejoin_page import PrejoinPage
 from app.ui.trust_dialogs import CertificateChangedDialog
 from app.viewmodels.app_viewmodel import Page
 from app.viewmodels.synthetic_devices import SyntheticDevices
@@ -72,6 +73,16 @@ async def host_meeting(server: TlsServer) -> MeetingSummary:
         return await api.create_meeting(SUBJECT)
 
 
+def through_device_check(qtbot: QtBot, window: MainWindow) -> PrejoinPage:
+    """The device check comes before the meeting: press Join there and wait for the meeting."""
+    wait_page(qtbot, window, Page.PREJOIN)
+    page = window.page(Page.PREJOIN)
+    assert isinstance(page, PrejoinPage)
+    click(qtbot, page.join)
+    wait_page(qtbot, window, Page.MEETING)
+    return page
+
+
 def origin(server: TlsServer) -> str:
     return f"https://127.0.0.1:{server.port}"
 
@@ -93,7 +104,8 @@ def test_a_guest_joins_from_an_invite_with_a_name_it_remembers(
     wait_for(qtbot, page.name.error.isVisible)  # a name is needed
     type_into(qtbot, page.name.edit, "Gail Guest")
     click(qtbot, page.join)
-    wait_page(qtbot, window, Page.MEETING)
+    prejoin = through_device_check(qtbot, window)
+    assert prejoin.panel.name.text() == "Gail Guest" and prejoin.panel.name.isReadOnly()
     vm = window.vm.meeting
     assert vm.subject == SUBJECT and vm.join_code == meeting.join_code
     assert vm.name_of(vm.you) == "Gail Guest"
@@ -123,7 +135,8 @@ def test_a_member_logs_in_from_the_invite_and_joins(
     type_into(qtbot, login.login.edit, "ben")
     type_into(qtbot, login.password.edit, PASSWORD)
     click(qtbot, login.submit)
-    wait_page(qtbot, window, Page.MEETING)
+    prejoin = through_device_check(qtbot, window)
+    assert prejoin.panel.name.text() == "Ann Lee"
     vm = window.vm.meeting
     assert vm.join_code == meeting.join_code
     assert vm.name_of(vm.you) == "Ann Lee"  # the account's own name, not a guest's
@@ -155,7 +168,7 @@ def test_the_organiser_copies_the_invite_from_my_meetings(
     assert isinstance(invite_page, InvitePage)
     click(qtbot, invite_page.log_in)
     window.vm.login.submit("ada", PASSWORD)
-    wait_page(qtbot, window, Page.MEETING)
+    through_device_check(qtbot, window)
     window.vm.meeting.leave()
     wait_page(qtbot, window, Page.HOME)
     home = window.page(Page.HOME)
