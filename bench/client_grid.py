@@ -7,9 +7,10 @@ only: every thread of it, decoders included; the server and the bots are other p
 taken over a fixed window, with its resident memory. Prints one JSON line. Bounded: every wait
 has a limit, the bots leave after --seconds, and everything started is stopped on the way out.
 
-The bots run niced: they stand in for people on other machines, so the app should not lose the
-CPU to them. `decoded_fps_per_tile` says how many frames a tile really received a second (on a
-loaded machine fewer than the bots' rate), to read the CPU figures against.
+The bots stand in for people on other machines, so the app should not lose the CPU to them: they
+run niced and decode nothing they receive (bench/grid_bot.py; nine bots would otherwise run
+seventy-two decoders). `decoded_fps_per_tile` says how many frames a tile really received a
+second (on a loaded machine fewer than the bots' rate), to read the CPU figures against.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ PASSWORD = "bench-password-1"
 WINDOW = (1280, 720)
 JOIN_TIMEOUT = 120.0  # nine bots joining a busy machine, each first key frame
 BOT_NICE = 10
+GRID_BOT = Path(__file__).with_name("grid_bot.py")  # podium-bot that decodes nothing
 
 
 async def until(condition: Callable[[], bool], limit: float, what: str) -> None:
@@ -79,8 +81,11 @@ async def register(url: str, logins: list[str]) -> None:
 def start_bot(
     url: str, login: str, code: str, camera: str, seconds: float
 ) -> subprocess.Popen[bytes]:
-    """A podium-bot sending the camera test pattern (and its tone), niced, stopping by itself."""
-    command = [sys.executable, "-m", "app.bot", "--server", url, "--login", login]
+    """A podium-bot sending the camera test pattern (and its tone), niced, stopping by itself.
+
+    It decodes nothing it receives (grid_bot.py): people on other machines decode there.
+    """
+    command = [sys.executable, str(GRID_BOT), "--server", url, "--login", login]
     command += ["--password", PASSWORD, "--meeting", code, "--seconds", str(seconds)]
     command += ["--camera-video", camera]
     return subprocess.Popen(
