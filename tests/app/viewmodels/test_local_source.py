@@ -79,11 +79,13 @@ async def _ended() -> av.VideoFrame:
 
 
 async def test_audio_keeps_counting_samples() -> None:
-    source = LocalSource("audio", tap=lambda _frame: pytest.fail("audio is not tapped"))
+    tapped: list[av.AudioFrame] = []  # the Settings level meter listens here
+    source = LocalSource("audio", tap=tapped.append)  # type: ignore[arg-type]
     source.set_device(ToneTrack())
     first = await source.recv()
     second = await source.recv()
     assert first.pts == 0 and second.pts == first.samples
+    assert tapped == [first, second]
     source.set_device(ToneTrack())
     third = await source.recv()
     assert third.pts == 2 * first.samples
