@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPaintEvent,
     QPen,
+    QPixmap,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -64,6 +65,7 @@ class VideoTile(QWidget):
         self.compact = False
         self._muted_icon = pixmap("mic-off", MUTED)
         self._hand_icon = pixmap("hand", "#3a2a00")
+        self._marks_cache: tuple[object, QPixmap] | None = None
 
     @property
     def name(self) -> str:
@@ -120,8 +122,25 @@ class VideoTile(QWidget):
         else:
             self._paint_initials(painter)
         painter.setClipping(False)
-        self._paint_marks(painter)
+        painter.drawPixmap(0, 0, self._marks())
         painter.end()
+
+    def _marks(self) -> QPixmap:
+        """Name, muted, hand and speaker marks, laid out once per change, not once per frame."""
+        ratio = self.devicePixelRatioF()
+        key = (self.state, self.compact, self.width(), self.height(), ratio, self.font().key())
+        if self._marks_cache is None or self._marks_cache[0] != key:
+            marks = QPixmap(
+                max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio))
+            )
+            marks.setDevicePixelRatio(ratio)
+            marks.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(marks)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._paint_marks(painter)
+            painter.end()
+            self._marks_cache = (key, marks)
+        return self._marks_cache[1]
 
     def _paint_image(self, painter: QPainter, image: QImage) -> None:
         # The picture has the tile's size already: drawn 1:1, centred. A shared screen fits
