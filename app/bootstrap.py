@@ -20,6 +20,7 @@ from app.core.api import ApiClient
 from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
 from app.core.guest_name import GuestNameFile
 from app.core.invite_link import Invite
+from app.core.notice_prefs import NoticePrefsFile
 from app.core.paths import AppPaths, resolve_paths
 from app.core.resources import read_resource, resource_path, resources_dir
 from app.core.server_link import ServerLink
@@ -88,6 +89,7 @@ def build_window(
         devices=devices,
         player_factory=player_factory,
     )
+    vm.meeting.presence.use_prefs(NoticePrefsFile(paths.config_dir))
     window = MainWindow(vm)
     vm.setParent(window)
     return window

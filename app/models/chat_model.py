@@ -24,11 +24,15 @@ class ChatRole(IntEnum):
     PRIVATE = Qt.ItemDataRole.UserRole + 4
     MINE = Qt.ItemDataRole.UserRole + 5
     ID = Qt.ItemDataRole.UserRole + 6
+    SYSTEM = Qt.ItemDataRole.UserRole + 7
 
 
 @dataclass(frozen=True)
 class ChatLine:
-    """One message as shown: who, what, when, and to whom when private ("" for everyone)."""
+    """One message as shown: who, what, when, and to whom when private ("" for everyone).
+
+    A system line ("Bob joined") has no sender and a negative id, apart from the server's ids.
+    """
 
     id: int
     sender_name: str
@@ -36,6 +40,7 @@ class ChatLine:
     sent_at: float
     private_label: str = ""
     mine: bool = False
+    system: bool = False
 
 
 def clock_text(sent_at: float) -> str:
@@ -50,6 +55,7 @@ class ChatModel(QAbstractListModel):
         super().__init__(parent)
         self._lines: list[ChatLine] = []
         self._ids: set[int] = set()
+        self._system_lines = 0
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         """One row per message."""
@@ -69,6 +75,7 @@ class ChatModel(QAbstractListModel):
             ChatRole.PRIVATE: line.private_label,
             ChatRole.MINE: line.mine,
             ChatRole.ID: line.id,
+            ChatRole.SYSTEM: line.system,
         }
         return values.get(role)
 
@@ -104,6 +111,13 @@ class ChatModel(QAbstractListModel):
             mine=message.sender == you,
         )
         return self.append(line)
+
+    def add_system(self, text: str, at: float) -> None:
+        """Add a line from the meeting itself, such as "Bob joined"."""
+        self._system_lines += 1
+        self.append(
+            ChatLine(id=-self._system_lines, sender_name="", body=text, sent_at=at, system=True)
+        )
 
     def clear(self) -> None:
         """Forget the chat (on leaving)."""

@@ -38,14 +38,22 @@ from app.viewmodels.meeting_viewmodel import MeetingViewModel
 
 PAD = 10
 GAP = 3
+SYSTEM_PAD = 5
 Index = QModelIndex | QPersistentModelIndex
 LINE_SEPARATOR = "\u2028"
 
 
-def body_layout(text: str, font: QFont, width: int) -> tuple[QTextLayout, int]:
+def system_text(index: Index) -> str:
+    """A system line as shown: "Bob joined · 14:02"."""
+    return f"{index.data(ChatRole.BODY)} · {index.data(ChatRole.TIME)}"
+
+
+def body_layout(
+    text: str, font: QFont, width: int, option: QTextOption | None = None
+) -> tuple[QTextLayout, int]:
     """The body laid out as plain text, wrapped at words (or anywhere in a long word)."""
     layout = QTextLayout(text.replace("\r\n", "\n").replace("\n", LINE_SEPARATOR), font)
-    option = QTextOption()
+    option = QTextOption(option) if option is not None else QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
     layout.setTextOption(option)
     layout.beginLayout()
@@ -79,8 +87,18 @@ class ChatDelegate(QStyledItemDelegate):
     def _text_width(self) -> int:
         return max(40, self._view.viewport().width() - 2 * PAD)
 
+    def _system_font(self, option: QStyleOptionViewItem) -> QFont:
+        font = QFont(option.font)
+        font.setPixelSize(12)
+        font.setItalic(True)
+        return font
+
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         """Tall enough for the wrapped body."""
+        if index.data(ChatRole.SYSTEM):
+            text = system_text(index)
+            _layout, height = body_layout(text, self._system_font(option), self._text_width())
+            return QSize(self._text_width() + 2 * PAD, height + 2 * SYSTEM_PAD)
         head, body = self._fonts(option)
         text = str(index.data(ChatRole.BODY) or "")
         _layout, body_height = body_layout(text, body, self._text_width())
@@ -91,6 +109,10 @@ class ChatDelegate(QStyledItemDelegate):
         """Header line, then the body; drawText never interprets markup or links."""
         painter.save()
         rect = option.rect
+        if index.data(ChatRole.SYSTEM):
+            self._paint_system(painter, option, index)
+            painter.restore()
+            return
         if option.state & QStyle.StateFlag.State_Selected:
             painter.fillRect(rect, QColor("#e8eefb"))
         elif index.data(ChatRole.PRIVATE):
@@ -124,6 +146,18 @@ class ChatDelegate(QStyledItemDelegate):
         layout, _height = body_layout(str(index.data(ChatRole.BODY) or ""), body, width)
         layout.draw(painter, QPointF(x, top))
         painter.restore()
+
+    def _paint_system(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        """A line from the meeting itself: centred, grey and italic, with no sender."""
+        rect = option.rect
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(rect, QColor("#e8eefb"))
+        font = self._system_font(option)
+        width = rect.width() - 2 * PAD
+        centred = QTextOption(Qt.AlignmentFlag.AlignHCenter)
+        layout, _height = body_layout(system_text(index), font, width, centred)
+        painter.setPen(QColor("#616e7c"))
+        layout.draw(painter, QPointF(rect.left() + PAD, rect.top() + SYSTEM_PAD))
 
 
 class ChatPanel(QWidget):
@@ -208,7 +242,9 @@ class ChatPanel(QWidget):
         rows = sorted(index.row() for index in self.messages.selectedIndexes())
         model = self._vm.chat
         lines = [
-            f"{model.index(row).data(ChatRole.SENDER)}: {model.index(row).data(ChatRole.BODY)}"
+            str(model.index(row).data(ChatRole.BODY))
+            if model.index(row).data(ChatRole.SYSTEM)
+            else f"{model.index(row).data(ChatRole.SENDER)}: {model.index(row).data(ChatRole.BODY)}"
             for row in rows
         ]
         if lines:

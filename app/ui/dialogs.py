@@ -29,10 +29,21 @@ def ask_open_path(parent: QWidget, title: str, filters: str) -> str:
     return path
 
 
-def ask_confirmation(parent: QWidget, title: str, question: str) -> bool:
-    """A Yes/No question; True for Yes."""
+def question_box(parent: QWidget, title: str, question: str) -> QMessageBox:
+    """A Yes/No box in the app's style (style.qss: QMessageBox#question), No by default."""
     box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)
+    box.setObjectName("question")
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
     box.setDefaultButton(QMessageBox.StandardButton.No)
-    return box.exec() == QMessageBox.StandardButton.Yes
+    for which, role in (
+        (QMessageBox.StandardButton.Yes, "primary"),
+        (QMessageBox.StandardButton.No, "secondary"),
+    ):
+        box.button(which).setProperty("role", role)
+    return box
+
+
+def ask_confirmation(parent: QWidget, title: str, question: str) -> bool:
+    """A Yes/No question; True for Yes."""
+    return question_box(parent, title, question).exec() == QMessageBox.StandardButton.Yes

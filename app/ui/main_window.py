@@ -34,7 +34,7 @@ from app.ui.widgets import Banner, plain_label
 from app.viewmodels.app_viewmodel import AppViewModel, Page
 
 WINDOW_TITLE = "Podium"
-MINIMUM_SIZE = (900, 640)
+MINIMUM_SIZE = (640, 480)
 # Pages of a logged-in member on which the notice of an upcoming policy shows.
 _POLICY_NOTICE_PAGES = frozenset(
     {Page.HOME, Page.PROFILE, Page.PASSWORD, Page.PRIVACY, Page.CONTACTS}

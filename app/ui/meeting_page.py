@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -18,13 +18,20 @@ from app.ui.chat_panel import ChatPanel
 from app.ui.device_dialog import DeviceDialog
 from app.ui.icons import icon
 from app.ui.meeting_toolbar import MeetingToolbar
+from app.ui.meeting_top_bar import MeetingTopBar
 from app.ui.participants_panel import ParticipantsPanel
+from app.ui.presence_toasts import PresenceToasts
 from app.ui.share_dialog import ShareDialog
 from app.ui.video_grid import VideoGrid
-from app.ui.widgets import Banner, button, plain_label
+from app.ui.widgets import Banner
 from app.viewmodels.meeting_viewmodel import MeetingState, MeetingViewModel
 
 PANEL_WIDTH = 340
+# Below this width the video and a side panel do not both fit: an open panel folds away, and
+# opening one then shows it in place of the video.
+NARROW_WIDTH = 860
+MINIMUM_SIZE = (640, 460)
+WIDGET_SIZE_MAX = 16777215  # QWIDGETSIZE_MAX, which PySide6 does not export
 COPIED_MS = 2000
 
 
@@ -65,39 +72,18 @@ class MeetingPage(QWidget):
         super().__init__(parent)
         self.setObjectName("meetingPage")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setMinimumSize(*MINIMUM_SIZE)
         self.vm = vm
+        self.narrow = False
+        self._was_maximized = False
         self.unread = 0
         self.share_dialog: ShareDialog | None = None
         self.device_dialog: DeviceDialog | None = None
 
-        top = QFrame()
-        top.setObjectName("meetingTopBar")
-        top_row = QHBoxLayout(top)
-        top_row.setContentsMargins(16, 8, 16, 8)
-        top_row.setSpacing(10)
-        self.subject = plain_label("", role="meetingSubject", wrap=False)
-        self.code = plain_label("", role="meetingCode", wrap=False)
-        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.copy = button("Copy", role="meetingCopy")
-        self.copy.setObjectName("copyCodeButton")
-        self.copy.setIcon(icon("copy", "#dfe6f0"))
-        self.copy.setToolTip("Copy the join code")
-        self.copy_invite = button("Copy invite", role="meetingCopy")
-        self.copy_invite.setObjectName("copyInviteButton")
-        self.copy_invite.setIcon(icon("copy", "#dfe6f0"))
-        self.copy_invite.setToolTip("Copy the invite link to send to others")
-        self.sharing = plain_label("", role="sharingPill", wrap=False)
-        self.stop_sharing = button("Stop sharing", role="danger")
-        self.count = plain_label("", role="meetingCount", wrap=False)
-        top_row.addWidget(self.subject)
-        top_row.addWidget(self.code)
-        top_row.addWidget(self.copy)
-        top_row.addWidget(self.copy_invite)
-        top_row.addStretch(1)
-        top_row.addWidget(self.sharing)
-        top_row.addWidget(self.stop_sharing)
-        top_row.addStretch(1)
-        top_row.addWidget(self.count)
+        top = self.top = MeetingTopBar()
+        self.subject, self.code = top.subject, top.code
+        self.copy, self.copy_invite = top.copy, top.copy_invite
+        self.sharing, self.stop_sharing, self.count = top.sharing, top.stop_sharing, top.count
 
         self.notice = NoticeStrip("info")
         self.notice.setObjectName("meetingNotice")
@@ -119,9 +105,20 @@ class MeetingPage(QWidget):
         middle.addWidget(self.grid, 1)
         middle.addWidget(self.side)
 
+        self.toasts = PresenceToasts(self.grid, self)
+
         self.toolbar = MeetingToolbar(vm.controls)
         for action in self.toolbar.actions_by_name.values():
             self.addAction(action)
+        # Esc leaves full screen (only then: elsewhere Esc belongs to dialogs and fields).
+        self.leave_full_screen = QAction("Leave full screen", self)
+        self.leave_full_screen.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.leave_full_screen.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.leave_full_screen.setEnabled(False)
+        self.leave_full_screen.triggered.connect(lambda: self.set_full_screen(False))
+        self.addAction(self.leave_full_screen)
+        sound = self.toolbar.action("sound")
+        sound.setChecked(vm.presence.sound)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -140,10 +137,14 @@ class MeetingPage(QWidget):
         self.toolbar.shareRequested.connect(self.open_share_dialog)
         self.toolbar.settingsRequested.connect(self.open_device_dialog)
         self.toolbar.leaveRequested.connect(vm.leave)
+        self.toolbar.fullScreenToggled.connect(self.set_full_screen)
+        self.toolbar.soundToggled.connect(vm.presence.set_sound)
+        vm.presence.soundChanged.connect(sound.setChecked)
         vm.infoChanged.connect(self._show_info)
         vm.noticeChanged.connect(self.notice.show_message)
         vm.stateChanged.connect(self._on_state)
         vm.chatArrived.connect(self._on_chat)
+        vm.presence.announced.connect(self.toasts.add)
         vm.controls.changed.connect(self._show_sharing)
         for signal in (
             vm.participants.modelReset,
@@ -163,18 +164,45 @@ class MeetingPage(QWidget):
         """Open (or close) the participants panel."""
         self.toolbar.action("people").setChecked(on)
 
+    def set_full_screen(self, on: bool) -> None:
+        """Fill the screen with the meeting window (F11), or go back (F11 again, or Esc)."""
+        window = self.window()
+        if on and not window.isFullScreen():
+            self._was_maximized = window.isMaximized()
+            window.showFullScreen()
+        elif not on and window.isFullScreen():
+            window.showMaximized() if self._was_maximized else window.showNormal()
+        self.leave_full_screen.setEnabled(on)
+        action = self.toolbar.action("fullscreen")
+        action.blockSignals(True)
+        action.setChecked(on)
+        action.blockSignals(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fold the side panel away when the window gets too narrow for it beside the video."""
+        super().resizeEvent(event)
+        narrow = self.width() < NARROW_WIDTH
+        if narrow != self.narrow:
+            self.narrow = narrow
+            if narrow:
+                self.show_chat(False)
+                self.show_people(False)
+            self._arrange()
+
     def copy_code(self) -> None:
         """Put the join code on the clipboard."""
         QGuiApplication.clipboard().setText(self.vm.join_code)
-        self.copy.setText("Copied")
-        QTimer.singleShot(COPIED_MS, self.copy, lambda: self.copy.setText("Copy"))
+        self.top.set_copy_text(self.copy, "Copied")
+        QTimer.singleShot(COPIED_MS, self.copy, lambda: self.top.set_copy_text(self.copy, "Copy"))
 
     def copy_invite_link(self) -> None:
         """Put the meeting's invite link on the clipboard."""
         QGuiApplication.clipboard().setText(self.vm.invite_url)
-        self.copy_invite.setText("Copied")
+        self.top.set_copy_text(self.copy_invite, "Copied")
         QTimer.singleShot(
-            COPIED_MS, self.copy_invite, lambda: self.copy_invite.setText("Copy invite")
+            COPIED_MS,
+            self.copy_invite,
+            lambda: self.top.set_copy_text(self.copy_invite, "Copy invite"),
         )
 
     def open_share_dialog(self) -> ShareDialog:
@@ -213,6 +241,17 @@ class MeetingPage(QWidget):
                 self.chat.input.setFocus()
         elif self.side.currentWidget() is panel:
             self.side.hide()
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Side panel beside the video, or, in a narrow window, in its place."""
+        instead = self.narrow and not self.side.isHidden()
+        self.grid.setVisible(not instead)
+        if instead:
+            self.side.setMinimumWidth(0)
+            self.side.setMaximumWidth(WIDGET_SIZE_MAX)
+        else:
+            self.side.setFixedWidth(PANEL_WIDTH)
 
     def _on_chat(self) -> None:
         if not (self.side.isVisible() and self.side.currentWidget() is self.chat):
@@ -224,6 +263,8 @@ class MeetingPage(QWidget):
             self.missing.show_message("\n".join(self.vm.missing))
             self.toolbar.refresh()
         elif state == MeetingState.IDLE:
+            self.toasts.clear()
+            self.set_full_screen(False)
             self.unread = 0
             self.toolbar.set_unread(0)
             for name in ("chat", "people"):
@@ -233,17 +274,11 @@ class MeetingPage(QWidget):
                     dialog.reject()
 
     def _show_info(self) -> None:
-        self.subject.setText(self.vm.subject)
-        self.code.setText(f"Join code {self.vm.join_code}" if self.vm.join_code else "")
-        self.copy.setVisible(bool(self.vm.join_code))
         self.copy_invite.setVisible(bool(self.vm.invite_url))
+        self.top.show_info(self.vm.subject, self.vm.join_code)
 
     def _show_sharing(self) -> None:
-        name = self.vm.controls.sharing_name
-        self.sharing.setText(f"You are sharing {name}" if name else "")
-        self.sharing.setVisible(bool(name))
-        self.stop_sharing.setVisible(bool(name))
+        self.top.show_sharing(self.vm.controls.sharing_name)
 
     def _show_count(self, *_args: object) -> None:
-        count = self.vm.participants.rowCount()
-        self.count.setText(f"{count} in the meeting" if count != 1 else "Only you so far")
+        self.top.show_count(self.vm.participants.rowCount())

@@ -1,13 +1,14 @@
-"""The meeting's toolbar: microphone, camera, share, chat, people, hand, settings, leave.
+"""The meeting's toolbar: microphone, camera, share, chat, people, hand, settings, more, leave.
 
-Each button's action carries its keyboard shortcut, which its tooltip names.
+Each button's action carries its keyboard shortcut, which its tooltip names. When the window is
+too narrow for the labels, the buttons show icons only (their tooltips still say what they do).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QToolButton, QWidget
+from PySide6.QtGui import QAction, QFontMetrics, QIcon, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QMenu, QToolButton, QWidget
 
 from app.ui.icons import icon, toggle_icon
 from app.viewmodels.media_controls import MediaControls
@@ -23,7 +24,13 @@ SHORTCUTS = {
     "hand": "Ctrl+Shift+H",
     "settings": "Ctrl+,",
     "leave": "Ctrl+Shift+L",
+    "more": "",
+    "fullscreen": "F11",
+    "sound": "",
 }
+# A labelled button is at least this wide (style.qss min-width) plus its padding.
+LABELLED_MIN = 68
+LABEL_PADDING = 20
 
 
 def _native(shortcut: str) -> str:
@@ -38,6 +45,8 @@ class MeetingToolbar(QFrame):
     shareRequested = Signal()
     settingsRequested = Signal()
     leaveRequested = Signal()
+    fullScreenToggled = Signal(bool)
+    soundToggled = Signal(bool)
 
     def __init__(self, controls: MediaControls, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +67,7 @@ class MeetingToolbar(QFrame):
             ("people", icon("users", WHITE), True),
             ("hand", icon("hand", WHITE), True),
             ("settings", icon("settings", WHITE), False),
+            ("more", icon("more", WHITE), False),
         ]
         for name, image, checkable in left:
             row.addWidget(self._button(name, image, checkable))
@@ -66,6 +76,24 @@ class MeetingToolbar(QFrame):
             row.addWidget(self._button(name, image, checkable))
         row.addStretch(1)
         row.addWidget(self._button("leave", icon("leave", "#ffffff"), False))
+        self._row = row
+        self._compact = False
+
+        self.more_menu = QMenu(self)
+        self.more_menu.setObjectName("meetingMenu")
+        for name, text, icon_name in (
+            ("fullscreen", "Full screen", "maximize"),
+            ("sound", "Sound for joins, leaves and raised hands", "bell"),
+        ):
+            action = QAction(icon(icon_name, "#1f2933"), text, self)
+            action.setCheckable(True)
+            if SHORTCUTS[name]:
+                action.setShortcut(QKeySequence(SHORTCUTS[name]))
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.actions_by_name[name] = action
+            self.more_menu.addAction(action)
+        self.actions_by_name["more"].setMenu(self.more_menu)
+        self.buttons["more"].setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
 
         actions = self.actions_by_name
         actions["mic"].triggered.connect(lambda: controls.toggle_mic())
@@ -76,6 +104,8 @@ class MeetingToolbar(QFrame):
         actions["people"].toggled.connect(self.peopleToggled)
         actions["settings"].triggered.connect(self.settingsRequested)
         actions["leave"].triggered.connect(self.leaveRequested)
+        actions["fullscreen"].toggled.connect(self.fullScreenToggled)
+        actions["sound"].toggled.connect(self.soundToggled)
         controls.changed.connect(self.refresh)
         self.refresh()
 
@@ -126,6 +156,44 @@ class MeetingToolbar(QFrame):
         self._tooltip("people", "Show or hide the participants")
         self._tooltip("settings", "Microphone, speakers and camera")
         self._tooltip("leave", "Leave the meeting")
+        self._tooltip("more", "Full screen and notice sound")
+        self._fit()
+
+    @property
+    def compact(self) -> bool:
+        """True while the buttons show icons only (the window is too narrow for labels)."""
+        return self._compact
+
+    def labelled_width(self) -> int:
+        """How wide the toolbar must be for every button to show its label in full."""
+        margins = self._row.contentsMargins()
+        total = margins.left() + margins.right()
+        total += self._row.spacing() * (len(self.buttons) - 1)
+        for button in self.buttons.values():
+            text = QFontMetrics(button.font()).horizontalAdvance(button.text())
+            total += max(LABELLED_MIN, text) + LABEL_PADDING
+        return total
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Switch between labelled and icon-only buttons as the width allows."""
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        compact = self.width() < self.labelled_width()
+        if compact == self._compact:
+            return
+        self._compact = compact
+        style = (
+            Qt.ToolButtonStyle.ToolButtonIconOnly
+            if compact
+            else Qt.ToolButtonStyle.ToolButtonTextUnderIcon
+        )
+        for button in self.buttons.values():
+            button.setToolButtonStyle(style)
+            button.setProperty("compact", compact)
+            button.style().unpolish(button)
+            button.style().polish(button)
 
     def _share(self) -> None:
         if self._controls.sharing:
@@ -137,8 +205,9 @@ class MeetingToolbar(QFrame):
     def _button(self, name: str, image: QIcon, checkable: bool) -> QToolButton:
         action = QAction(image, name.title(), self)
         action.setCheckable(checkable)
-        action.setShortcut(QKeySequence(SHORTCUTS[name]))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if SHORTCUTS[name]:
+            action.setShortcut(QKeySequence(SHORTCUTS[name]))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.actions_by_name[name] = action
         button = QToolButton()
         button.setObjectName(f"{name}Button")
@@ -163,6 +232,9 @@ class MeetingToolbar(QFrame):
 
     def _label(self, name: str, text: str) -> None:
         self.actions_by_name[name].setText(text)
+        self._fit()
 
     def _tooltip(self, name: str, tip: str) -> None:
-        self.actions_by_name[name].setToolTip(f"{tip} ({_native(SHORTCUTS[name])})" if tip else "")
+        shortcut = SHORTCUTS[name]
+        text = f"{tip} ({_native(shortcut)})" if tip and shortcut else tip
+        self.actions_by_name[name].setToolTip(text)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QListView,
     QMenu,
-    QMessageBox,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.participants_model import ROLE_NAMES, ParticipantRole
+from app.ui.dialogs import ask_confirmation
 from app.ui.icons import pixmap
 from app.ui.video_tile import avatar_colour
 from app.ui.widgets import button, plain_label
@@ -121,8 +121,7 @@ def ask(parent: QWidget) -> Confirm:
     """A yes/no question box."""
 
     def confirm(title: str, question: str) -> bool:
-        answer = QMessageBox.question(parent, title, question)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_confirmation(parent, title, question)
 
     return confirm
 

@@ -61,3 +61,12 @@ def chat_problem(body: str) -> str | None:
     if len(text.encode("utf-8")) > MAX_CHAT_BODY:
         return "That message is too long to send (at most 16 KiB)."
     return ""
+
+
+def presence_text(kind: str, name: str) -> str:
+    """A notice and chat line for someone coming, going or raising a hand ("Bob joined")."""
+    if kind == "joined":
+        return f"{name} joined"
+    if kind == "left":
+        return f"{name} left"
+    return f"{name} raised their hand"

@@ -31,6 +31,7 @@ from app.viewmodels.meeting_text import (
     role_message,
 )
 from app.viewmodels.messages import describe
+from app.viewmodels.presence import PresenceNotices
 from app.viewmodels.video_frames import VideoFrames
 from protocol.codec import Message
 from protocol.meeting_types import ChatMessage, HostActionKind, Participant, Role, Source
@@ -85,6 +86,7 @@ class MeetingViewModel(QObject):
         self.chat = ChatModel(self)
         self.frames = VideoFrames(parent=self)
         self.controls = MediaControls(devices, self.frames, player_factory, self)
+        self.presence = PresenceNotices(self.chat, self.controls, self)
         self.join_with_mic = True
         self.join_with_camera = True
         self._state = MeetingState.IDLE
@@ -353,6 +355,10 @@ class MeetingViewModel(QObject):
         if isinstance(message, ParticipantJoined | ParticipantUpdated):
             self._updated(message.participant)
         elif isinstance(message, ParticipantLeft):
+            if self._state == MeetingState.IN_MEETING and self.participants.participant(
+                message.participant
+            ):
+                self.presence.announce("left", self.name_of(message.participant))
             self.participants.remove(message.participant)
             self.frames.clear(message.participant)
             self.controls.forget(message.participant)
@@ -372,6 +378,8 @@ class MeetingViewModel(QObject):
         self._names[participant.id] = participant.name
         before = self.participants.participant(participant.id)
         self.participants.upsert(participant)
+        if self._state == MeetingState.IN_MEETING:  # not those already there as we join
+            self.presence.changed(before, participant, self._you)
         if participant.id == self._you and self._you:
             if before is not None and before.role != participant.role:
                 self.roleChanged.emit(self.is_host)
