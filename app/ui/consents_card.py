@@ -73,10 +73,14 @@ class ConsentsCard(Card):
         self.status = Banner("success")
         self.status.setObjectName("consentsStatus")
         self.error = Banner("error")
+        self.no_mail = Banner("warning")
+        self.no_mail.setObjectName("newsletterNoMail")
         self.rows = {purpose: ConsentRow(purpose) for purpose in TOGGLES}
         for row in self.rows.values():
             self.body.addWidget(row)
             row.box.clicked.connect(lambda checked, p=row.purpose: vm.change(p, checked))
+            if row.purpose == "newsletter":
+                self.body.addWidget(self.no_mail)
         self.body.addWidget(self.status)
         self.body.addWidget(self.error)
         history_line = QHBoxLayout()
@@ -96,8 +100,10 @@ class ConsentsCard(Card):
         vm.consentsChanged.connect(self._show)
         vm.statusChanged.connect(self.status.show_message)
         vm.errorChanged.connect(self.error.show_message)
+        vm.noMailChanged.connect(self.no_mail.show_message)
         vm.busyChanged.connect(self._set_busy)
         self._show(vm.states())
+        self.no_mail.show_message(vm.no_mail_notice)
 
     def _show(self, states: dict[str, dict[str, Any]]) -> None:
         for purpose, row in self.rows.items():

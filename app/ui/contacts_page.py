@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from app.models.contacts_model import CONTACT_ID_ROLE
 from app.ui.contact_dialog import ContactDialog
-from app.ui.dialogs import ask_confirmation, ask_save_path
+from app.ui.dialogs import ask_confirmation
 from app.ui.import_dialog import ImportDialog
+from app.ui.save_dialog import ask_save_path
 from app.ui.tables import list_table
 from app.ui.widgets import Banner, Card, button, plain_label, scrolling, subtitle, title
 from app.viewmodels.app_viewmodel import AppViewModel

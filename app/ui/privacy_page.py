@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QProgressBar, QVBoxLayou
 
 from app.ui.consents_card import ConsentsCard
 from app.ui.delete_account_dialog import DeleteAccountDialog
-from app.ui.dialogs import ask_save_path
 from app.ui.public_profile_card import PublicProfileCard
+from app.ui.save_dialog import ask_save_path
 from app.ui.tables import fit_rows, list_table
 from app.ui.testimonials_card import TestimonialsCard
 from app.ui.widgets import Banner, Card, button, plain_label, scrolling, subtitle, title
@@ -188,6 +188,7 @@ class PrivacyPage(QWidget):
         card.body.addWidget(self.audit_error)
 
         self.download.clicked.connect(self._download)
+        vm.data_export.readyToSave.connect(self._ask_where)
         vm.data_export.progress.connect(self._on_progress)
         vm.data_export.busyChanged.connect(self._on_download_busy)
         vm.data_export.statusChanged.connect(self.download_status.show_message)
@@ -222,7 +223,10 @@ class PrivacyPage(QWidget):
         self.delete_dialog.open()
 
     def _download(self) -> None:
-        suggested = self._vm.data_export.suggested_name()
+        # The server is asked first: within 10 minutes of the last export it says when instead.
+        self._vm.data_export.prepare()
+
+    def _ask_where(self, suggested: str) -> None:
         path = self.ask_save_path(self, "Save my data", suggested, "ZIP archives (*.zip)")
         if path:
             self._vm.data_export.download(path)

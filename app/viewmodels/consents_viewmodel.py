@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -19,6 +20,7 @@ from app.core.privacy_data import (
 )
 from app.models.text_table_model import TextRow, TextTableModel
 from app.viewmodels.form_viewmodel import Failed, FormViewModel
+from app.viewmodels.mail_text import NO_MAIL_FOR_NEWSLETTER
 from app.viewmodels.time_text import date_text, date_time_text
 
 # The purposes the panel offers as checkboxes (testimonials have their own section).
@@ -34,11 +36,13 @@ HISTORY_HEADERS = ("When", "What", "Change", "How", "Policy")
 CONFIRM_SENT = "We e-mailed you a link to confirm. The newsletter starts only when you follow it."
 
 
-def state_text(consent: Consent) -> str:
+def state_text(consent: Consent, mail: bool = True) -> str:
     """ "Given on 24 November 2026", "Waiting for your confirmation" or "Not given"."""
     if consent.granted:
         since = date_text(consent.changed_at or "")
         return f"Given on {since}" if since else "Given"
+    if consent.pending and not mail:
+        return "Waiting for a confirmation link that this server cannot e-mail"
     if consent.pending:
         return "Waiting for your confirmation: follow the link we e-mailed you"
     return "Not given"
@@ -48,11 +52,14 @@ class ConsentsViewModel(FormViewModel):
     """Each purpose's state as a dict; ticking grants, unticking withdraws at once."""
 
     consentsChanged = Signal(dict)
+    # Shown while a newsletter confirmation waits on a server that cannot send e-mail; "" else.
+    noMailChanged = Signal(str)
 
     def __init__(self, account: AccountSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._account = account
         self._consents = Consents()
+        self._mail = True
         self.history = TextTableModel(HISTORY_HEADERS, self)
 
     def state(self, purpose: str) -> dict[str, Any]:
@@ -62,8 +69,15 @@ class ConsentsViewModel(FormViewModel):
             "granted": consent.granted,
             "pending": consent.pending,
             "checked": consent.granted or consent.pending,
-            "text": state_text(consent),
+            "text": state_text(consent, self._mail),
         }
+
+    @property
+    def no_mail_notice(self) -> str:
+        """What to do about a newsletter confirmation that cannot be mailed, "" when none."""
+        if self._mail or not self._consents.get(NEWSLETTER).pending:
+            return ""
+        return NO_MAIL_FOR_NEWSLETTER
 
     def states(self) -> dict[str, dict[str, Any]]:
         """state() of every purpose the panel shows."""
@@ -72,9 +86,11 @@ class ConsentsViewModel(FormViewModel):
     def clear(self) -> None:
         """Forget everything (on log-out)."""
         self._consents = Consents()
+        self._mail = True
         self.history.set_rows([])
         self.clear_messages()
         self.consentsChanged.emit(self.states())
+        self.noMailChanged.emit("")
 
     @asyncSlot()
     async def load(self) -> None:
@@ -82,6 +98,9 @@ class ConsentsViewModel(FormViewModel):
         consents = await self._attempt(self._account.api.consents())
         if isinstance(consents, Failed):
             return
+        # An older server cannot say: assume it mails, as it did before.
+        with contextlib.suppress(ApiError):
+            self._mail = (await self._account.api.server_info()).mail
         self._adopt(consents)
 
     @asyncSlot(str, bool)
@@ -105,7 +124,7 @@ class ConsentsViewModel(FormViewModel):
     def _confirmation(self, result: Consent, granted: bool) -> str:
         name = PURPOSE_NAMES.get(result.purpose, result.purpose)
         if granted and result.pending:
-            return CONFIRM_SENT
+            return CONFIRM_SENT if self._mail else ""  # the notice says why nothing comes
         if granted:
             return f"{name}: your consent is recorded. Untick the box to withdraw it any time."
         return f"{name}: withdrawn."
@@ -127,3 +146,4 @@ class ConsentsViewModel(FormViewModel):
             ]
         )
         self.consentsChanged.emit(self.states())
+        self.noMailChanged.emit(self.no_mail_notice)

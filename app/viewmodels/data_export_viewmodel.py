@@ -32,6 +32,8 @@ class DataExportViewModel(FormViewModel):
     # received bytes, total bytes (-1: the server did not say).
     progress = Signal(object, object)
     saved = Signal(str)
+    # The server allows an export now: ask where to save it (the suggested file name).
+    readyToSave = Signal(str)
 
     def __init__(self, account: AccountSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +43,23 @@ class DataExportViewModel(FormViewModel):
     def suggested_name(today: date | None = None) -> str:
         """podium-export-YYYY-MM-DD.zip."""
         return f"podium-export-{(today or date.today()).isoformat()}.zip"
+
+    @asyncSlot()
+    async def prepare(self) -> None:
+        """Check the 10-minute limit before the member picks a file: readyToSave, or when."""
+        self.clear_messages()
+        self._set_busy(True)
+        try:
+            wait = await self._account.api.export_wait()
+        except ApiError as exc:
+            self._report(exc)
+            return
+        finally:
+            self._set_busy(False)
+        if wait > 0:
+            self._set_error(self._too_soon(wait))
+            return
+        self.readyToSave.emit(self.suggested_name())
 
     @asyncSlot(str)
     async def download(self, path: str) -> None:

@@ -67,6 +67,9 @@ class RegisterViewModel(FormViewModel):
     @asyncSlot()
     async def load_fields(self) -> None:
         """Fetch the field policy and the privacy policy from the server."""
+        # The policy first: the form is ready to submit once its fields appear.
+        if not await self._load_policy():
+            return
         specs = await self._attempt(self._account.account_fields(), authenticated=False)
         if isinstance(specs, Failed):
             return
@@ -74,14 +77,14 @@ class RegisterViewModel(FormViewModel):
         if fields != self._fields:
             self._fields = fields
             self.fieldsChanged.emit(self.fields)
-        await self._load_policy()
 
-    async def _load_policy(self) -> None:
+    async def _load_policy(self) -> bool:
         policy = await self._attempt(self._account.api.public_policy(), authenticated=False)
         if isinstance(policy, Failed):
-            return
+            return False
         self._policy = policy
         self.policyChanged.emit(self.policy)
+        return True
 
     def reset(self) -> None:
         """Forget the loaded fields, e.g. after switching servers."""
@@ -100,6 +103,10 @@ class RegisterViewModel(FormViewModel):
             errors[REPEAT_PASSWORD] = "The two passwords are not the same."
         if self._policy is not None and values.get(POLICY_ACCEPTED) != "yes":
             errors[POLICY_ACCEPTED] = ACCEPT_FIRST
+            # Not sent yet, so say now what else the server would refuse for certain.
+            for spec in self._fields:
+                if spec["required"] and not values.get(spec["name"], "").strip():
+                    errors.setdefault(spec["name"], "Required.")
         if errors:
             self._set_field_errors(errors)
             self._set_error("Please correct the marked fields.")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QCheckBox, QLabel
 from pytestqt.qtbot import QtBot
 
 from app.core.client_settings import ClientSettings
@@ -33,6 +33,12 @@ ADA = {
     "password_repeat": PASSWORD,
     "city": "London",
 }
+
+
+def tick(qtbot: QtBot, box: QCheckBox) -> None:
+    """Click a checkbox on its box (a wide checkbox's middle may be empty space)."""
+    assert box.isVisible() and box.isEnabled(), box.text()
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
 
 
 def log_in(qtbot: QtBot, page: LoginPage, login: str, password: str) -> None:
@@ -78,15 +84,29 @@ def test_register_login_edit_password_logout(
     assert register.form.row("first_name").label.text() == "First name *"
     assert register.form.row("phone").label.text() == "Phone"
     fill(qtbot, register.form, ADA)
+    # The privacy policy in force (the bundled one) is shown in full and must be accepted.
+    wait_for(qtbot, register.policy_section.isVisible)
+    assert register.policy_title.text() == "Privacy policy (version 1)"
+    assert "What is stored" in register.policy_text.toPlainText()
+    assert register.policy_text.isReadOnly() and not register.accept_policy.isChecked()
     click(qtbot, register.submit)
+    wait_for(qtbot, register.policy_error.isVisible)
+    assert "accept" in register.policy_error.text() and vm.page == Page.REGISTER
+    tick(qtbot, register.accept_policy)
+    assert register.accept_policy.isChecked() and not register.policy_error.isVisible()
+    click(qtbot, register.submit)
+    # Registered and logged in at once.
+    wait_page(qtbot, window, Page.HOME)
+    home = window.page(Page.HOME)
+    assert isinstance(home, HomePage)
+    wait_for(qtbot, lambda: home.greeting.text() == "Hello, Ada Lovelace")
+    vm.logout()
     wait_page(qtbot, window, Page.LOGIN)
-    assert login.login.edit.text() == "ada"
-    assert login.status.isVisible() and "account is ready" in login.status.text()
+    assert login.login.edit.text() == "ada"  # the login field remembers the username
 
     # Log in with the e-mail address.
     log_in(qtbot, login, "ada@example.org", PASSWORD)
     wait_page(qtbot, window, Page.HOME)
-    home = window.page(Page.HOME)
     assert isinstance(home, HomePage)
     wait_for(qtbot, lambda: home.greeting.text() == "Hello, Ada Lovelace")
     click(qtbot, home.member_info)
@@ -168,8 +188,13 @@ def test_register_shows_errors_beside_the_fields(qtbot: QtBot, open_window: Open
     assert "Fields marked * are required." in legend_texts
 
     fill(qtbot, register.form, {"first_name": "Ada", "email": "ada@"})
+    # Without the policy accepted nothing is sent; what is certainly missing is said at once.
     click(qtbot, register.submit)
-    wait_for(qtbot, lambda: shown_errors(register.form))
+    wait_for(qtbot, register.policy_error.isVisible)
+    assert {"last_name", "username", "password"} <= set(shown_errors(register.form))
+    tick(qtbot, register.accept_policy)
+    click(qtbot, register.submit)
+    wait_for(qtbot, lambda: "email" in shown_errors(register.form))
     errors = shown_errors(register.form)
     assert {"last_name", "username", "email", "password"} <= set(errors)
     assert "first_name" not in errors
