@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from app.core.json_file import read_json, write_json
 
 SETTINGS_FILE = "settings.json"
 
@@ -93,15 +91,11 @@ class SettingsFile:
 
     def load(self) -> ClientSettings | None:
         """The saved choice, or None on first start (or when the file is unreadable)."""
-        try:
-            raw = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            _log.warning("cannot read %s: %s", self.path, exc)
+        raw = read_json(self.path)
+        if raw is None:
             return None
         try:
-            return ClientSettings.from_json(json.loads(raw))
+            return ClientSettings.from_json(raw)
         except ValueError as exc:
             # A damaged file should bring back the first-start choice, not stop the app.
             _log.warning("ignoring unreadable settings in %s: %s", self.path, exc)
@@ -109,14 +103,4 @@ class SettingsFile:
 
     def save(self, settings: ClientSettings) -> None:
         """Write atomically so a crash never leaves a half-written file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(settings.to_json(), handle, indent=2)
-                handle.write("\n")
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_json(self.path, settings.to_json())

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
-import logging
-import os
-import tempfile
 from pathlib import Path
+
+from app.core.json_file import read_json, write_json
 
 GUEST_FILE = "guest.json"
 MAX_NAME = 64
-
-_log = logging.getLogger(__name__)
 
 
 class GuestNameFile:
@@ -23,26 +18,10 @@ class GuestNameFile:
 
     def load(self) -> str:
         """The remembered name, "" when none (or the file is unreadable)."""
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return ""
-        except (OSError, ValueError) as exc:
-            _log.warning("ignoring unreadable %s: %s", self.path, exc)
-            return ""
+        data = read_json(self.path)
         name = data.get("display_name") if isinstance(data, dict) else None
         return name.strip()[:MAX_NAME] if isinstance(name, str) else ""
 
     def save(self, name: str) -> None:
         """Write atomically so a crash never leaves a half-written file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".guest-", suffix=".json", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"display_name": name}, handle)
-                handle.write("\n")
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_json(self.path, {"display_name": name}, indent=None)

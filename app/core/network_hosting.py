@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-import json
 import logging
-import os
 import socket
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import ifaddr
+
+from app.core.json_file import read_json, write_json
 
 HOSTING_FILE = "hosting.json"
 PREFERRED_PORT = 8443
@@ -92,12 +91,8 @@ class HostingPort:
         return port
 
     def _load(self) -> int | None:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as exc:
-            log.warning("ignoring unreadable %s: %s", self.path, exc)
+        data = read_json(self.path)
+        if data is None:
             return None
         port = data.get("port") if isinstance(data, dict) else None
         if isinstance(port, int) and 1024 <= port <= 65535:
@@ -106,17 +101,7 @@ class HostingPort:
         return None
 
     def _save(self, port: int) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".hosting-", suffix=".json", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"port": port}, handle)
-                handle.write("\n")
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_json(self.path, {"port": port}, indent=None)
 
 
 def port_is_free(port: int) -> bool:

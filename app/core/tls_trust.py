@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 import aiohttp
@@ -14,6 +11,7 @@ import aiohttp
 from app.core.api.errors import UNREACHABLE, ApiError
 from app.core.api.tls_errors import changed_error, origin_of, presented_pin
 from app.core.api.transport import SslOption
+from app.core.json_file import read_json, write_json
 from protocol.pins import parse_pin, pin_digest
 
 PINS_FILE = "certificate_pins.json"
@@ -44,13 +42,7 @@ class PinStore:
 
     def load(self) -> dict[str, str]:
         """Every pin kept; an unreadable file counts as none (and is said in the log)."""
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            _log.warning("ignoring unreadable certificate pins in %s: %s", self.path, exc)
-            return {}
+        raw = read_json(self.path)
         pins = raw.get("pins") if isinstance(raw, dict) else None
         if not isinstance(pins, dict):
             return {}
@@ -79,18 +71,7 @@ class PinStore:
         return True
 
     def _save(self, pins: dict[str, str]) -> None:
-        # Written atomically (as SettingsFile does): a crash never leaves half a file.
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".pins-", suffix=".json", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"pins": dict(sorted(pins.items()))}, handle, indent=2)
-                handle.write("\n")
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_json(self.path, {"pins": dict(sorted(pins.items()))})
 
 
 class TlsTrust:
