@@ -19,6 +19,13 @@ from server.store.password_resets import PasswordResetStore
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("user", metavar="USER", help="the account's username or e-mail address")
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the server's address as the member's browser reaches it (default: [server] "
+        "public_url, else the host and port of the settings; give it for the app's bundled "
+        "server, whose port is chosen at each start)",
+    )
 
 
 async def _run(context: AdminContext, args: argparse.Namespace) -> int:
@@ -26,7 +33,10 @@ async def _run(context: AdminContext, args: argparse.Namespace) -> int:
     if user is None:
         print(f"no account with the username or e-mail address {args.user!r}", file=sys.stderr)
         return 1
-    base = configured_base_url(context.settings)
+    base = (args.base_url or configured_base_url(context.settings)).rstrip("/")
+    if not base.startswith(("http://", "https://")) or any(c in base for c in " <>\r\n"):
+        print(f"not an http(s) address: {base!r}", file=sys.stderr)
+        return 2
     link = await handed_over_link(PasswordResetStore(context.db), user.id, base, time.time())
     print(link)
     print(
@@ -34,7 +44,7 @@ async def _run(context: AdminContext, args: argparse.Namespace) -> int:
         "account, works once, for 30 minutes, and logs the account out everywhere",
         file=sys.stderr,
     )
-    if not context.settings.public_url:
+    if not args.base_url and not context.settings.public_url:
         print(f"note: [server] public_url is not set; the link points at {base}", file=sys.stderr)
     return 0
 
