@@ -121,7 +121,9 @@ class AppViewModel(QObject):
         self._trust = trust
         self.trust = TrustViewModel(trust, self)
         last_login = LastLoginFile(settings_file.path.parent)  # a login is not a secret
-        self.login = LoginViewModel(account, self, remembered=last_login)
+        self.login = LoginViewModel(
+            account, self, remembered=last_login, this_computer=lambda: self._link.bundled
+        )
         self.register = RegisterViewModel(account, self, remembered=last_login)
         self.profile = ProfileViewModel(account, self)
         self.password = PasswordViewModel(account, self)

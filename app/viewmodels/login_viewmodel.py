@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
 from app.core.api import ApiError
+from app.core.bundled_server import BundledServer
 from app.core.last_login import LastLoginFile
 from app.viewmodels.form_viewmodel import FormViewModel
 from app.viewmodels.mail_text import no_mail_for_reset, reset_sent
@@ -45,10 +47,12 @@ class LoginViewModel(FormViewModel):
         parent: QObject | None = None,
         *,
         remembered: LastLoginFile | None = None,
+        this_computer: Callable[[], BundledServer | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._account = account
         self._remembered = remembered
+        self._this_computer = this_computer
         self._login = ""
         self._pending_deletion = False
         self._mail = True
@@ -122,7 +126,16 @@ class LoginViewModel(FormViewModel):
     def _set_mail(self, mail: bool, login: str) -> None:
         self._mail = mail
         self.mailChanged.emit(mail)
-        self.noMailChanged.emit("" if mail else no_mail_for_reset(login))
+        self.noMailChanged.emit("" if mail else no_mail_for_reset(login, self._here()))
+
+    def _here(self) -> tuple[str, str] | None:
+        """(data folder, address) of the server the app runs, when it is the current one."""
+        bundled = self._this_computer() if self._this_computer else None
+        if bundled is None or not bundled.running or not bundled.base_url:
+            return None
+        if bundled.base_url.rstrip("/") != (self._account.base_url or "").rstrip("/"):
+            return None
+        return str(bundled.data_dir), bundled.base_url
 
     def prefill(self, login: str, status: str = "") -> None:
         """Put a login into the form with an optional friendly message."""

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import shlex
+
 RESET_COMMAND = "podium-server admin reset-link"
 
 
-def no_mail_for_reset(login: str) -> str:
-    """Forgot password on a server without mail: who can help, and how."""
+def reset_command_here(data_dir: str, base_url: str, login: str) -> str:
+    """The exact command that makes a reset link for the server this app runs."""
+    who = shlex.quote(login.strip() or "YOUR-USERNAME")
+    return (
+        f"podium-server --data-dir {shlex.quote(data_dir)} admin reset-link {who} "
+        f"--base-url {shlex.quote(base_url)}"
+    )
+
+
+def no_mail_for_reset(login: str, here: tuple[str, str] | None = None) -> str:
+    """Forgot password on a server without mail: who can help, and how.
+
+    `here` is (data folder, address) when the server is the one this app runs on this computer:
+    its user is its operator, so they get the exact command.
+    """
     who = login.strip() or "YOUR-USERNAME"
+    if here is not None:
+        return (
+            "This server cannot send e-mail (it has no mail relay), so no reset link can reach "
+            "you. It runs on this computer, so you can make the link yourself: run this command "
+            "in a terminal and open the link it prints.\n"
+            f"{reset_command_here(here[0], here[1], login)}"
+        )
     return (
         "This server cannot send e-mail (it has no mail relay), so no reset link can reach you. "
         "Ask the person who runs the server for a reset link: they can make one with the "
