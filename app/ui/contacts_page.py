@@ -49,7 +49,9 @@ class ContactsPage(QWidget):
         self.search.setObjectName("contactSearch")
         self.search.setPlaceholderText("Search names, e-mail, company, notes…")
         self.search.setClearButtonEnabled(True)
-        tools.addWidget(self.search, 1)
+        self.search.setAccessibleName("Search contacts")
+        # On a row of its own: beside five buttons it was squashed to a few letters.
+        card.body.addWidget(self.search)
         self.add = button("Add contact")
         self.add.setObjectName("addContact")
         self.edit = button("Edit…", role="secondary")
@@ -60,6 +62,7 @@ class ContactsPage(QWidget):
         self.export_csv.setObjectName("exportContacts")
         for widget in (self.add, self.edit, self.delete, self.import_csv, self.export_csv):
             tools.addWidget(widget)
+        tools.addStretch(1)
         card.body.addLayout(tools)
         self.status = Banner("success")
         self.status.setObjectName("contactsStatus")

@@ -17,6 +17,17 @@ def fit_height(dialog: QDialog) -> None:
         dialog.resize(dialog.width(), needed)
 
 
+def fit_to_window(dialog: QDialog, width: int, height: int, margin: int = 40) -> None:
+    """Size a dialog to width×height, but never larger than the window it opens over."""
+    parent = dialog.parentWidget()
+    if parent is not None:
+        window = parent.window()
+        width = min(width, window.width() - margin)
+        height = min(height, window.height() - margin)
+    least = dialog.minimumSizeHint()
+    dialog.resize(max(width, least.width()), max(height, least.height()))
+
+
 def ask_save_path(parent: QWidget, title: str, suggested: str, filters: str) -> str:
     """Ask where to save a file; "" when the member cancels."""
     path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
@@ -40,7 +51,11 @@ def question_box(parent: QWidget, title: str, question: str) -> QMessageBox:
         (QMessageBox.StandardButton.Yes, "primary"),
         (QMessageBox.StandardButton.No, "secondary"),
     ):
-        box.button(which).setProperty("role", role)
+        choice = box.button(which)
+        choice.setProperty("role", role)
+        # The buttons were polished when created: style them again for their role.
+        choice.style().unpolish(choice)
+        choice.style().polish(choice)
     return box
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -137,6 +137,10 @@ class HomePage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scrolling(content, max_width=MAX_WIDTH))
+        # Qt sizes the page as if wrapped texts were one line, so a short window squashed the
+        # Subject field to a sliver; the page's least height follows its wrapped height instead.
+        self._content = content
+        content.installEventFilter(self)
 
         self.start.clicked.connect(self._start)
         self.subject.edit.returnPressed.connect(self._start)
@@ -221,3 +225,12 @@ class HomePage(QWidget):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Keep the content as tall as its wrapped texts need (the scroll area scrolls)."""
+        if watched is self._content and event.type() == QEvent.Type.Resize:
+            layout = self._content.layout()
+            needed = layout.totalHeightForWidth(self._content.width()) if layout else -1
+            if needed > 0 and needed != self._content.minimumHeight():
+                self._content.setMinimumHeight(needed)
+        return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.dialogs import ask_open_path
+from app.ui.dialogs import ask_open_path, fit_to_window
 from app.ui.tables import ProblemRowDelegate, fit_rows, list_table
 from app.ui.widgets import Banner, button, plain_label, title
 from app.viewmodels.contact_import_viewmodel import ContactImportViewModel, field_choices
@@ -24,6 +25,9 @@ from app.viewmodels.contact_import_viewmodel import ContactImportViewModel, fiel
 MAPPING_COLUMNS = 2
 MAPPING_ROWS = 4
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
+
+
+PREFERRED_SIZE = (900, 780)
 
 
 class ImportDialog(QDialog):
@@ -36,7 +40,7 @@ class ImportDialog(QDialog):
         self.ask_open_path: Callable[[QWidget, str, str], str] = ask_open_path
         self.setObjectName("importDialog")
         self.setWindowTitle("Import contacts")
-        self.resize(900, 780)
+        self.resize(*PREFERRED_SIZE)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 20)
         layout.setSpacing(10)
@@ -121,6 +125,11 @@ class ImportDialog(QDialog):
         vm.statusChanged.connect(self._on_status)
         vm.busyChanged.connect(self._set_busy)
         self._show(vm.state)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Open at a comfortable size that still fits inside the main window."""
+        fit_to_window(self, *PREFERRED_SIZE)
+        super().showEvent(event)
 
     def _choose(self) -> None:
         path = self.ask_open_path(self, "Choose a CSV file", CSV_FILTER)
