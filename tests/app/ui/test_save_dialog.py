@@ -9,7 +9,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.ui.save_dialog import ask_save_path, downloads_folder
+from app.ui.save_dialog import ask_save_path
+from app.viewmodels.save_location import downloads_folder
 
 
 @pytest.fixture
