@@ -111,19 +111,24 @@ class VideoTile(QWidget):
         """Picture, then the marks on top."""
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        bounds = QRectF(self.rect())
-        clip = QPainterPath()
-        clip.addRoundedRect(bounds, RADIUS, RADIUS)
-        painter.setClipPath(clip)
-        painter.fillRect(self.rect(), BACKGROUND)
         image = self.image()
-        if image is not None:
-            self._paint_image(painter, image)
+        if image is not None and self.source == "camera":
+            self._paint_cover(painter, image)
         else:
-            self._paint_initials(painter)
+            painter.setClipPath(self._rounded())
+            painter.fillRect(self.rect(), BACKGROUND)
+            if image is not None:
+                self._paint_fit(painter, image)
+            else:
+                self._paint_initials(painter)
         painter.setClipping(False)
         painter.drawPixmap(0, 0, self._marks())
         painter.end()
+
+    def _rounded(self) -> QPainterPath:
+        clip = QPainterPath()
+        clip.addRoundedRect(QRectF(self.rect()), RADIUS, RADIUS)
+        return clip
 
     def _marks(self) -> QPixmap:
         """Name, muted, hand and speaker marks, laid out once per change, not once per frame."""
@@ -142,17 +147,38 @@ class VideoTile(QWidget):
             self._marks_cache = (key, marks)
         return self._marks_cache[1]
 
-    def _paint_image(self, painter: QPainter, image: QImage) -> None:
-        # The picture has the tile's size already: drawn 1:1, centred. A shared screen fits
-        # (seen whole, bars around it); a camera covers the tile, its overhang clipped off, like
-        # other meeting apps do.
+    def _paint_cover(self, painter: QPainter, image: QImage) -> None:
+        # A camera covers the tile, like other meeting apps do: the picture (made at the tile's
+        # size, taller or wider) is drawn 1:1, centred, its overhang cut off. Only the bands
+        # with the rounded corners go through the (antialiased, so costly) clip path.
         area = self.rect()
         size = image.deviceIndependentSize()
-        if self.source == "screen":
-            painter.fillRect(area, QColor("#111418"))
+        left = (area.width() - round(size.width())) // 2
+        top = (area.height() - round(size.height())) // 2
+        ratio = image.devicePixelRatio()
+
+        def band(y: int, height: int) -> None:
+            target = QRectF(0, y, area.width(), height)
+            source = QRectF(-left * ratio, (y - top) * ratio, area.width() * ratio, height * ratio)
+            painter.drawImage(target, image, source)
+
+        middle = area.height() - 2 * RADIUS
+        if middle > 0:
+            band(RADIUS, middle)
+        painter.setClipPath(self._rounded())
+        if middle > 0:
+            band(0, RADIUS)
+            band(area.height() - RADIUS, RADIUS)
+        else:
+            band(0, area.height())
+
+    def _paint_fit(self, painter: QPainter, image: QImage) -> None:
+        # A shared screen must be seen whole: the picture fits the tile, bars around it.
+        area = self.rect()
+        size = image.deviceIndependentSize()
+        painter.fillRect(area, QColor("#111418"))
         corner = QPointF(
-            area.left() + (area.width() - size.width()) / 2,
-            area.top() + (area.height() - size.height()) / 2,
+            (area.width() - round(size.width())) // 2, (area.height() - round(size.height())) // 2
         )
         painter.drawImage(corner, image)
 

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import av
+from av.video.reformatter import VideoReformatter
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 
@@ -27,13 +28,18 @@ MAX_WIDTH = 1280
 Key = tuple[str, str]
 
 
-def to_qimage(frame: av.VideoFrame, width: int | None = None, height: int | None = None) -> QImage:
+def to_qimage(
+    frame: av.VideoFrame,
+    width: int | None = None,
+    height: int | None = None,
+    reformatter: VideoReformatter | None = None,
+) -> QImage:
     """An RGB32 QImage of the frame at width × height (its own size, at most MAX_WIDTH, if None)."""
     if width is None or height is None:
         width, height = frame.width, frame.height
         if width > MAX_WIDTH:
             width, height = MAX_WIDTH, max(1, round(height * MAX_WIDTH / width))
-    return _image(to_pixels(frame, width, height))
+    return _image(to_pixels(frame, width, height, reformatter))
 
 
 def _image(pixels: Pixels) -> QImage:
@@ -74,6 +80,8 @@ class VideoFrames(QObject):
         super().__init__(parent)
         self._latest: dict[Key, _Latest] = {}
         self._pictures: dict[Key, _Picture] = {}
+        # One per tile: each keeps its swscale context from frame to frame.
+        self._reformatters: dict[Key, VideoReformatter] = {}
         self._changed: set[Key] = set()
         self._timer = QTimer(self)
         self._timer.setInterval(max(1, round(1000 / (fps or display_rate()))))
@@ -124,7 +132,9 @@ class VideoFrames(QObject):
             size = shown_size((latest.frame.width, latest.frame.height), box, cover=cover)
         picture = self._pictures.get(key)
         if picture is None or picture.number != latest.number or picture.size != size:
-            image = to_qimage(latest.frame, *size) if size else to_qimage(latest.frame)
+            reformatter = self._reformatters.setdefault(key, VideoReformatter())
+            width, height = size if size else (None, None)
+            image = to_qimage(latest.frame, width, height, reformatter)
             picture = _Picture(latest.number, size, image)
             self._pictures[key] = picture
             self.converted += 1
@@ -141,6 +151,7 @@ class VideoFrames(QObject):
         for key in keys:
             del self._latest[key]
             self._pictures.pop(key, None)
+            self._reformatters.pop(key, None)
             self._changed.discard(key)
             self.cleared.emit(*key)
         if not self._changed:

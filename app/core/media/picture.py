@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 
 import av
+from av.video.reformatter import VideoReformatter
 
 # Scaling in floating point lands a hair above whole numbers (282 / 640 * 640 = 282.00000000000006):
 # rounding up must not turn that into one more pixel.
@@ -54,11 +55,17 @@ def shown_size(frame: tuple[int, int], box: tuple[int, int], *, cover: bool) -> 
     return even(frame_w * scale), max(1, height)
 
 
-def to_pixels(frame: av.VideoFrame, width: int, height: int) -> Pixels:
-    """The frame scaled to width × height (width made even) in native RGB32, in one pass."""
+def to_pixels(
+    frame: av.VideoFrame, width: int, height: int, reformatter: VideoReformatter | None = None
+) -> Pixels:
+    """The frame scaled to width × height (width made even) in native RGB32, in one pass.
+
+    Pass the same `reformatter` for a stream of frames: it keeps its swscale context, which
+    `frame.reformat` builds afresh for every new frame (that set-up costs more than the scaling).
+    """
     width = even(width)
-    picture = frame.reformat(
-        width=width, height=max(1, height), format=NATIVE_RGB32, interpolation=INTERPOLATION
+    picture = (reformatter or VideoReformatter()).reformat(
+        frame, width=width, height=max(1, height), format=NATIVE_RGB32, interpolation=INTERPOLATION
     )
     plane = picture.planes[0]
     return Pixels(bytes(plane), picture.width, picture.height, plane.line_size)

@@ -69,6 +69,36 @@ def test_a_shown_tile_paints_the_newest_frame_converted_once_at_its_size(qtbot: 
     assert image is not None and image.width() in (tile.width(), tile.width() + 1)
 
 
+def halves(width: int, height: int) -> av.VideoFrame:
+    """A frame red above its middle and blue below (yuv420p)."""
+    frame = av.VideoFrame(width, height, "rgb24")
+    stride = frame.planes[0].line_size
+    top = bytes((220, 30, 30)) * (stride // 3)
+    bottom = bytes((30, 30, 220)) * (stride // 3)
+    frame.planes[0].update(top * (height // 2) + bottom * (height - height // 2))
+    return frame.reformat(format="yuv420p")
+
+
+def test_a_camera_covers_its_tile_with_the_middle_of_the_picture(qtbot: QtBot) -> None:
+    grid, vm = grid_for(qtbot, 2)
+    tile = grid.tile("p1")
+    assert tile is not None
+    vm.frames.push("p1", "camera", halves(640, 480))
+    qtbot.waitUntil(lambda: vm.frames.conversions[("p1", "camera")] > 0, timeout=WAIT_MS)
+    shown = grid.grab().toImage()
+    box = tile.geometry()
+    x = box.center().x()
+    # Red above the middle, blue below, right up to the edges (the rounded-corner bands too).
+    for y, colour in [(2, "red"), (box.height() // 2 - 3, "red"), (box.height() // 2 + 3, "blue")]:
+        pixel = shown.pixelColor(x, box.top() + y)
+        assert (pixel.red() > 180) == (colour == "red"), (y, pixel.name())
+    bottom = shown.pixelColor(x, box.bottom() - 2)
+    assert bottom.blue() > 180 and bottom.red() < 80, bottom.name()
+    # No bar at the sides: the picture reaches both edges.
+    for edge in (box.left() + 12, box.right() - 12):
+        assert shown.pixelColor(edge, box.center().y() - 10).red() > 180
+
+
 def test_hidden_tiles_convert_nothing(qtbot: QtBot) -> None:
     # 30 people: 24 tiles fit, the rest are behind "+6 more".
     grid, vm = grid_for(qtbot, 30)
