@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QLineEdit,
     QProgressBar,
     QSizePolicy,
     QVBoxLayout,
@@ -28,7 +27,9 @@ from app.viewmodels.device_check import DeviceCheck
 LABELS = {"camera": "Camera", "microphone": "Microphone", "speaker": "Speaker"}
 DEFAULT = "System default"
 NOTHING = {"camera": "No camera found", "microphone": "No microphone found", "speaker": "None"}
-NARROW = 720  # below this width the picture goes above the pickers
+NARROW = 500  # below this width the picture goes above the pickers
+STACKED_PREVIEW_WIDTH = 352  # the picture's width when it sits above them
+PREVIEW_MINIMUM = (208, 117)
 PREVIEW_BACKGROUND = QColor("#1f2933")
 PREVIEW_TEXT = QColor("#e4e7eb")
 
@@ -43,7 +44,7 @@ class PreviewBox(QWidget):
         self.image = QImage()
         self.caption = ""
         self.frames_shown = 0
-        self.setMinimumSize(240, 135)
+        self.setMinimumSize(*PREVIEW_MINIMUM)
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -95,10 +96,13 @@ class PreviewBox(QWidget):
 class DevicePanel(QWidget):
     """Shows a DeviceCheck; each choice goes to it at once."""
 
-    def __init__(self, vm: DeviceCheck, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, vm: DeviceCheck, *, stacked: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("devicePanel")
         self.vm = vm
+        self._always_stacked = stacked
         self.preview = PreviewBox()
         self.mic_on = QCheckBox("Microphone on")
         self.mic_on.setObjectName("micOnSwitch")
@@ -111,15 +115,17 @@ class DevicePanel(QWidget):
         picture = QVBoxLayout()
         picture.setSpacing(10)
         picture.addWidget(self.preview)
+        self._picture = picture
         picture.addLayout(switches)
         picture.addStretch(1)
 
         self.name_label = plain_label("Your name in the meeting", role="field")
-        self.name = QLineEdit()
+        # Shown, not edited: a meeting has no name of its own for a member (the join message
+        # carries none), and a guest gave theirs on the invite page.
+        self.name = plain_label(role="cardTitle")
         self.name.setObjectName("displayName")
         self.name.setAccessibleName("Your name in the meeting")
-        self.name.setReadOnly(True)
-        self.name_label.setBuddy(self.name)
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.name_note = plain_label(role="hint")
         self.boxes: dict[str, QComboBox] = {}
         pickers = QVBoxLayout()
@@ -134,22 +140,14 @@ class DevicePanel(QWidget):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            box.setMinimumContentsLength(12)
+            box.setMinimumContentsLength(8)
             box.activated.connect(lambda _index, k=kind: self._choose(k))
             self.boxes[kind] = box
             title = plain_label(label, role="field")
             title.setBuddy(box)
             pickers.addSpacing(6)
             pickers.addWidget(title)
-            if kind == "speaker":
-                row = QHBoxLayout()
-                row.addWidget(box, 1)
-                self.test_speaker = button("Test speaker", role="secondary")
-                self.test_speaker.setObjectName("testSpeakerButton")
-                row.addWidget(self.test_speaker)
-                pickers.addLayout(row)
-            else:
-                pickers.addWidget(box)
+            pickers.addWidget(box)
             if kind == "microphone":
                 self.level = QProgressBar()
                 self.level.setObjectName("micLevel")
@@ -158,13 +156,23 @@ class DevicePanel(QWidget):
                 self.level.setTextVisible(False)
                 self.level.setFixedHeight(8)
                 pickers.addWidget(self.level)
+        self.test_speaker = button("Test speaker", role="secondary")
+        self.test_speaker.setObjectName("testSpeakerButton")
+        self.test_speaker.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.message = plain_label(role="hint")
         self.message.setObjectName("deviceMessage")
         self.message.setVisible(False)
+        speaker_test = QHBoxLayout()
+        speaker_test.setSpacing(10)
+        speaker_test.addWidget(
+            self.test_speaker, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        )
+        speaker_test.addWidget(self.message, 1)
         self.missing = Banner("warning")
         self.missing.setObjectName("devicesMissing")
+        pickers.addSpacing(2)
+        pickers.addLayout(speaker_test)
         pickers.addSpacing(4)
-        pickers.addWidget(self.message)
         pickers.addWidget(self.missing)
         pickers.addStretch(1)
 
@@ -173,6 +181,7 @@ class DevicePanel(QWidget):
         self.columns.setSpacing(24)
         self.columns.addLayout(picture, 3)
         self.columns.addLayout(pickers, 2)
+        self._stack(stacked)
 
         self.mic_on.toggled.connect(self._mic_toggled)
         self.camera_on.toggled.connect(self._camera_toggled)
@@ -196,11 +205,28 @@ class DevicePanel(QWidget):
         self.name_note.setVisible(bool(self.vm.name_note))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        narrow = event.size().width() < NARROW
-        direction = QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
-        if self.columns.direction() != direction:
-            self.columns.setDirection(direction)
+        self._stack(self._always_stacked or event.size().width() < NARROW)
         super().resizeEvent(event)
+
+    def _stack(self, stacked: bool) -> None:
+        """The picture above the pickers (narrow), or beside them."""
+        direction = (
+            QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight
+        )
+        if self.columns.direction() == direction:
+            return
+        self.columns.setDirection(direction)
+        self.columns.setSpacing(12 if stacked else 24)
+        self._picture.setAlignment(
+            self.preview, Qt.AlignmentFlag.AlignHCenter if stacked else Qt.AlignmentFlag(0)
+        )
+        if stacked:
+            # A fixed box: dialogs size themselves from hints, which ignore height-for-width.
+            self.preview.setFixedSize(STACKED_PREVIEW_WIDTH, STACKED_PREVIEW_WIDTH * 9 // 16)
+        else:
+            self.preview.setMinimumSize(*PREVIEW_MINIMUM)
+            self.preview.setMaximumSize(16777215, 16777215)
+        self.updateGeometry()
 
     def _show_lists(self, lists: dict[str, Any]) -> None:
         for kind, box in self.boxes.items():

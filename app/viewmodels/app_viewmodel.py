@@ -42,7 +42,7 @@ from app.viewmodels.setup_viewmodel import SetupViewModel
 from app.viewmodels.trust_viewmodel import TrustViewModel
 
 THIS_COMPUTER = "This computer"
-MEMBER_NAME_NOTE = "Your account's name. You can change it on the Member information page."
+MEMBER_NAME_NOTE = "Set on your Member information page."
 GUEST_NAME_NOTE = "The name you gave for this meeting."
 POLICY_DECLINED = (
     "You have logged out. To use Podium on this server you need to accept its privacy policy."

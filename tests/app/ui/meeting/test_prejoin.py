@@ -81,7 +81,7 @@ def test_the_preview_shows_the_camera_and_the_meter_follows_the_microphone(
     page = start_from_home(qtbot, window, "Check")
     panel, vm = page.panel, window.vm.prejoin
     assert "Check" in page.what.text() and page.join.text() == "Start meeting"
-    assert panel.name.text() == ADA and panel.name.isReadOnly()  # no per-meeting names
+    assert panel.name.text() == ADA and panel.name.isVisible()  # shown, not editable
 
     wait_for(qtbot, lambda: panel.preview.frames_shown > 3)
     assert not panel.preview.image.isNull()
