@@ -2,8 +2,10 @@
 
 Each case builds its own network (lab.py) with documentation addresses: 203.0.113.0/24 is the
 "internet", 198.51.100.0/24 and 192.0.2.0/24 are private networks behind NAT. The server runs
-with TLS (its self-signed certificate, which the bots pin), the bots publish a test pattern and
-a tone, and each must receive the other's video and audio while both are in the meeting:
+with TLS (its self-signed certificate). The host, a member, starts the meeting sharing a screen
+as well; the other bot has no account and joins with nothing but the invite link the host's
+bot printed (the link's pin is how it trusts the certificate). Each must receive the other's
+video, audio and chat, and the guest the host's screen, while both are in the meeting:
 
 (a) both clients behind NAT (masquerade; nothing new gets in), the server public;
 (b) the server behind 1:1 NAT (DNAT of its HTTPS port and its [media] udp_ports range only,
@@ -17,11 +19,11 @@ a tone, and each must receive the other's video and audio while both are in the 
 from __future__ import annotations
 
 import json
-import select
+import queue
 import signal
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,8 +46,10 @@ START_WITHIN = 60.0  # seconds for a server or a coturn to be ready on a busy ma
 MEETING_SECONDS = 8.0
 # Small and slow test video: two bots encode on a shared machine.
 VIDEO = "160x120@15"
+SCREEN = "320x240@5"
 MIN_VIDEO_FRAMES = 3
 MIN_AUDIO_FRAMES = 10
+MIN_SCREEN_FRAMES = 2
 
 pytestmark = pytest.mark.skipif(
     (why := missing("nft", "turnserver", "ss")) is not None, reason=str(why)
@@ -86,7 +90,7 @@ def start_server(
             cwd=REPO,
         )
     assert process.stdout is not None
-    line = read_line(process.stdout, START_WITHIN)
+    line = Lines(process.stdout).next(START_WITHIN)
     if not line.startswith("PODIUM-SERVER-READY "):
         raise LabError(f"the server did not start: {line!r}\n{log_of(tmp, 'server')}")
     pin = certificate_pin(data / "tls" / "cert.pem")
@@ -112,49 +116,72 @@ def register(lab: Lab, client: Host, server: Server, *names: str) -> None:
     )
 
 
-def bot(
-    lab: Lab, host: Host, server: Server, name: str, tmp: Path, *args: str
-) -> subprocess.Popen[str]:
+def bot(lab: Lab, host: Host, name: str, tmp: Path, *args: str) -> subprocess.Popen[str]:
     with (tmp / f"{name}.log").open("w", encoding="utf-8") as err:
         return lab.spawn(
             host,
-            [
-                sys.executable,
-                *("-m", "app.bot", "--server", server.url, "--pin", server.pin),
-                *("--login", name, "--password", PASSWORD, "--report"),
-                *("--camera-video", VIDEO, *args),
-            ],
+            [sys.executable, "-m", "app.bot", "--report", "--camera-video", VIDEO, *args],
             stdout=subprocess.PIPE,
             stderr=err,
             cwd=REPO,
         )
 
 
-def meet(
-    lab: Lab, server: Server, first: Host, second: Host, tmp: Path, *args: str
-) -> dict[str, dict[str, int]]:
-    """Two bots meet; what each received of the other's media, by bot name."""
-    register(lab, first, server, "ada", "ben")
-    ada = bot(lab, first, server, "ada", tmp, "--create", "Across networks", "--seconds", "600")
-    assert ada.stdout is not None
-    created = read_line(ada.stdout, START_WITHIN)
+@dataclass(frozen=True)
+class Met:
+    """What each bot received of the other's media (by bot name), and the chat."""
+
+    received: dict[str, dict[str, int]]
+    chat: dict[str, list[str]]
+
+
+def meet(lab: Lab, server: Server, first: Host, second: Host, tmp: Path, *args: str) -> Met:
+    """ada (a member) starts a meeting sharing a screen; ben joins by her invite link."""
+    register(lab, first, server, "ada")
+    ada = bot(
+        lab,
+        first,
+        "ada",
+        tmp,
+        *("--server", server.url, "--pin", server.pin, "--login", "ada"),
+        *("--password", PASSWORD, "--create", "Across networks", "--seconds", "600"),
+        *("--share", "testsrc", "--screen-video", SCREEN, "--chat", "hello from ada", *args),
+    )
+    ada_out = Lines(ada.stdout)
+    created = ada_out.next(START_WITHIN)
     assert created.startswith("created meeting"), (created, log_of(tmp, "ada"))
-    code = created.split()[-1]
-    ben = bot(lab, second, server, "ben", tmp, "--meeting", code, "--seconds", str(MEETING_SECONDS))
-    ben_report = report_of(ben, tmp, "ben")
+    invite = ada_out.next(START_WITHIN).strip()
+    assert invite == f"{server.url}/j/{created.split()[-1]}?pin={server.pin}", invite
+    ben = bot(
+        lab,
+        second,
+        "ben",
+        tmp,
+        *("--invite", invite, "--name", "Ben Guest", "--chat", "hello from ben"),
+        *("--seconds", str(MEETING_SECONDS), *args),
+    )
+    ben_report = report_of(ben, Lines(ben.stdout), tmp, "ben")
     ada.send_signal(signal.SIGTERM)  # ada leaves once ben has: her report is printed at exit
-    ada_report = report_of(ada, tmp, "ada")
-    return {
-        "ada": ada_report["received"].get(ben_report["participant"], {}),
-        "ben": ben_report["received"].get(ada_report["participant"], {}),
-    }
+    ada_report = report_of(ada, ada_out, tmp, "ada")
+    return Met(
+        received={
+            "ada": ada_report["received"].get(ben_report["participant"], {}),
+            "ben": ben_report["received"].get(ada_report["participant"], {}),
+        },
+        chat={
+            "ada": [m["text"] for m in ada_report["chat_received"]],
+            "ben": [m["text"] for m in ben_report["chat_received"]],
+        },
+    )
 
 
-def assert_media_both_ways(received: dict[str, dict[str, int]], tmp: Path) -> None:
-    for name, frames in received.items():
-        logs = (received, log_of(tmp, name), log_of(tmp, "server"))
+def assert_media_both_ways(met: Met, tmp: Path) -> None:
+    for name, frames in met.received.items():
+        logs = (met, log_of(tmp, name), log_of(tmp, "server"))
         assert frames.get("video_frames", 0) >= MIN_VIDEO_FRAMES, logs
         assert frames.get("audio_frames", 0) >= MIN_AUDIO_FRAMES, logs
+    assert met.received["ben"].get("screen_frames", 0) >= MIN_SCREEN_FRAMES, met
+    assert met.chat == {"ada": ["hello from ben"], "ben": ["hello from ada"]}, met
 
 
 def test_clients_behind_nat_meet_on_a_public_server(lab: Lab, tmp_path: Path) -> None:
@@ -214,15 +241,17 @@ def test_a_server_behind_one_to_one_nat_announces_its_public_address(
         }}
         """
     )
-    config = f'[media]\nudp_ports = "{low}-{high}"\n'
+    # Behind NAT the server cannot tell its public address from a request: links need it set.
+    config = f'[server]\npublic_url = "https://{public}:{PORT}"\n'
+    config += f'[media]\nudp_ports = "{low}-{high}"\n'
     if announce:
         config += f'public_ip = "{public}"\n'
     server = start_server(lab, server_host, tmp_path, config, reached_at=public)
-    received = meet(lab, server, ada_host, ben_host, tmp_path)
+    met = meet(lab, server, ada_host, ben_host, tmp_path)
     if announce:
-        assert_media_both_ways(received, tmp_path)
+        assert_media_both_ways(met, tmp_path)
     else:  # the control: announcing its own address, the server is out of everyone's reach
-        assert received == {"ada": {}, "ben": {}}, received
+        assert met.received == {"ada": {}, "ben": {}}, met
 
 
 def test_with_udp_to_the_server_blocked_media_goes_through_turn(lab: Lab, tmp_path: Path) -> None:
@@ -250,33 +279,54 @@ def test_with_udp_to_the_server_blocked_media_goes_through_turn(lab: Lab, tmp_pa
         "turn_ttl_seconds = 600\n"
     )
     server = start_server(lab, server_host, tmp_path, config)
-    received = meet(lab, server, ada_host, ben_host, tmp_path, "--relay-only")
-    assert_media_both_ways(received, tmp_path)
+    met = meet(lab, server, ada_host, ben_host, tmp_path, "--relay-only")
+    assert_media_both_ways(met, tmp_path)
 
 
 # Helpers
 
 
-def read_line(stream: IO[str], within: float) -> str:
-    """The next line of a child's stdout, waiting at most `within` seconds."""
-    deadline = time.monotonic() + within
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise LabError(f"no line within {within} s")
-        ready, _, _ = select.select([stream], [], [], left)
-        if ready:
-            return stream.readline()
+class Lines:
+    """A child's stdout line by line, each wait bounded.
+
+    Not select() on the pipe: one read may bring several lines into the stream's buffer, and
+    the pipe then has nothing more to say. A reader thread hands them over instead.
+    """
+
+    def __init__(self, stream: IO[str] | None) -> None:
+        assert stream is not None
+        self._lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def next(self, within: float) -> str:
+        """The next line ("" at the end of the stream)."""
+        try:
+            return self._lines.get(timeout=within)
+        except queue.Empty:
+            raise LabError(f"no line within {within} s") from None
+
+    def last(self, within: float) -> str:
+        """The last line before the stream ends."""
+        last = ""
+        while line := self.next(within):
+            last = line
+        return last
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in iter(stream.readline, ""):
+            self._lines.put(line)
+        self._lines.put("")
 
 
-def report_of(process: subprocess.Popen[str], tmp: Path, name: str) -> dict[str, Any]:
+def report_of(process: subprocess.Popen[str], lines: Lines, tmp: Path, name: str) -> dict[str, Any]:
     try:
-        out, _ = process.communicate(timeout=START_WITHIN + MEETING_SECONDS)
-    except subprocess.TimeoutExpired:
+        last = lines.last(START_WITHIN + MEETING_SECONDS)
+        process.wait(timeout=START_WITHIN)
+    except (LabError, subprocess.TimeoutExpired):
         process.kill()
         raise
     assert process.returncode == 0, (name, process.returncode, log_of(tmp, name))
-    report: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    report: dict[str, Any] = json.loads(last)
     return report
 
 
