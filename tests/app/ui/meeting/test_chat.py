@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QLabel, QTextBrowser
 from pytestqt.qtbot import QtBot
 
 from app.models.chat_model import ChatRole
 from app.viewmodels.app_viewmodel import Page
+from app.viewmodels.meeting_viewmodel import MeetingViewModel
 from tests.app.ui.conftest import wait_for, wait_page
 from tests.app.ui.helpers import click, rich_text_labels, type_into
 from tests.app.ui.meeting.conftest import HostWindow, StartBot
 from tests.app.ui.meeting.support import meeting_page, server_url
+
+
+def messages(vm: MeetingViewModel) -> list[QModelIndex]:
+    """The chat's messages from people, without system lines such as "Grace Hopper joined"."""
+    rows = (vm.chat.index(row) for row in range(vm.chat.rowCount()))
+    return [index for index in rows if not index.data(ChatRole.SYSTEM)]
+
 
 MARKUP = '<b>bold</b> <a href="https://example.org/x">https://example.org/x</a> & <img src=x>'
 
@@ -30,11 +38,11 @@ def test_chat_with_bots_in_plain_text_and_privately(
     alan = bots(url, "alan", vm.join_code, "--publish", "none")
 
     # Grace's message arrives while the chat is closed: the button counts it.
-    wait_for(qtbot, lambda: vm.chat.rowCount() == 1)
+    wait_for(qtbot, lambda: len(messages(vm)) == 1)
     assert page.toolbar.action("chat").text() == "Chat (1)"
     click(qtbot, page.toolbar.buttons["chat"])
     assert page.chat.isVisible() and page.toolbar.action("chat").text() == "Chat"
-    index = vm.chat.index(0)
+    index = messages(vm)[0]
     assert index.data(ChatRole.SENDER) == "Grace Hopper"
     assert index.data(ChatRole.BODY) == MARKUP  # kept exactly, shown as the characters typed
     assert index.data(Qt.ItemDataRole.DisplayRole) == MARKUP
@@ -48,9 +56,9 @@ def test_chat_with_bots_in_plain_text_and_privately(
     assert page.chat.recipient.currentText() == "Everyone"
     type_into(qtbot, page.chat.input, "Hello everyone")
     qtbot.keyClick(page.chat.input, Qt.Key.Key_Return)
-    wait_for(qtbot, lambda: vm.chat.rowCount() == 2)
+    wait_for(qtbot, lambda: len(messages(vm)) == 2)
     assert page.chat.input.text() == ""
-    mine = vm.chat.index(1)
+    mine = messages(vm)[1]
     assert mine.data(ChatRole.MINE) and mine.data(ChatRole.PRIVATE) == ""
 
     # Privately to Alan.
@@ -58,8 +66,8 @@ def test_chat_with_bots_in_plain_text_and_privately(
     assert "Alan Turing privately" in page.chat.input.placeholderText()
     type_into(qtbot, page.chat.input, "Just between us")
     click(qtbot, page.chat.send)
-    wait_for(qtbot, lambda: vm.chat.rowCount() == 3)
-    assert vm.chat.index(2).data(ChatRole.PRIVATE) == "Privately to Alan Turing"
+    wait_for(qtbot, lambda: len(messages(vm)) == 3)
+    assert messages(vm)[2].data(ChatRole.PRIVATE) == "Privately to Alan Turing"
 
     grace_report = grace.report(qtbot, stop=False)
     alan_report = alan.report(qtbot)
