@@ -7,6 +7,7 @@ from typing import Any
 from av import AudioFrame
 from pytestqt.qtbot import QtBot
 
+from app.bootstrap import default_media
 from app.core.media.speaker_tone import tone_frames
 from app.core.media_prefs import MediaPrefsFile
 from app.core.paths import AppPaths
@@ -14,6 +15,7 @@ from app.ui.home_page import HomePage
 from app.ui.main_window import MainWindow
 from app.ui.prejoin_page import PrejoinPage
 from app.viewmodels.app_viewmodel import Page
+from app.viewmodels.media_devices import sentences
 from app.viewmodels.synthetic_devices import Device, SyntheticDevices
 from tests.app.ui.conftest import OpenWindow, shut_down, wait_for, wait_page
 from tests.app.ui.helpers import click, type_into
@@ -245,3 +247,22 @@ def test_the_meetings_settings_switch_a_device_in_the_running_call(
     assert panel.level.value() == 0
     dialog.reject()
     wait_for(qtbot, lambda: not vm.controls.microphone_listeners)
+
+
+def test_this_machines_devices_or_their_absence_are_shown_before_joining(
+    qtbot: QtBot, host_window: HostWindow
+) -> None:
+    devices, player_factory = default_media()  # the real MediaDevices and AudioPlayer
+    window = host_window(devices, player_factory)
+    page = start_from_home(qtbot, window, "Real devices")
+    panel, vm = page.panel, window.vm.prejoin
+    wait_for(qtbot, lambda: panel.boxes["camera"].count() > 0)
+    for sentence in sentences(devices.availability()):
+        assert sentence in panel.missing.text()
+    for switch, kind in ((panel.mic_on, "microphone"), (panel.camera_on, "camera")):
+        assert switch.isEnabled() == bool(vm.lists[kind])
+        assert panel.boxes[kind].isEnabled() == bool(vm.lists[kind])
+    assert panel.test_speaker.isEnabled() == bool(vm.lists["speaker"])
+    click(qtbot, page.join)
+    wait_page(qtbot, window, Page.MEETING)
+    assert not vm.is_open("camera") and not vm.is_open("microphone")
