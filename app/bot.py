@@ -8,6 +8,7 @@ import contextlib
 import json
 import signal
 import sys
+from asyncio import FIRST_COMPLETED
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -174,7 +175,63 @@ class Counts:
         self.frames[participant][_COUNTER[source]] += 1
 
 
-async def run(args: argparse.Namespace) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Ending:
+    """How the bot's stay ended: its exit status and the line it says on stderr ("" for none)."""
+
+    status: int
+    message: str = ""
+    outcome: str = "left"
+
+
+# Exit statuses, also in the README: 1 is any other failure, 2 a usage error (argparse).
+EXIT_REMOVED = 3
+EXIT_MEETING_ENDED = 4
+EXIT_SERVER_GONE = 5
+STAYED = Ending(0)
+
+
+# Close codes (docs/protocol.md) that say the same as a `removed` that did not arrive.
+CLOSE_REMOVED = 4010
+CLOSE_MEETING_ENDED = 4011
+CLOSE_SERVER_STOPPING = 1001
+CLOSE_LOST = 1006
+GONE = "server_gone"
+
+
+def ending_of(removed_reason: str | None, close_code: int | None) -> Ending:
+    """Why the server's events stopped: removed, the meeting ended, or the connection is gone."""
+    if removed_reason is not None:  # "removed by a host" or "the meeting has ended"
+        ended = "ended" in removed_reason
+    elif close_code in (CLOSE_REMOVED, CLOSE_MEETING_ENDED):  # the close said it instead
+        ended = close_code == CLOSE_MEETING_ENDED
+    elif close_code in (None, CLOSE_SERVER_STOPPING, CLOSE_LOST):
+        what = "the server stopped" if close_code == CLOSE_SERVER_STOPPING else "it was lost"
+        return Ending(EXIT_SERVER_GONE, f"the connection to the server ended: {what}", GONE)
+    else:  # the session ended (logged out, expired...) or the bot was too slow
+        why = f"the server closed the connection (code {close_code}, see docs/protocol.md)"
+        return Ending(EXIT_SERVER_GONE, why, GONE)
+    if ended:
+        return Ending(EXIT_MEETING_ENDED, "the meeting has ended", "meeting_ended")
+    why = removed_reason or "removed by a host"
+    return Ending(EXIT_REMOVED, f"removed from the meeting ({why})", "removed")
+
+
+async def stay(call: Call, stop: asyncio.Event, seconds: float) -> Ending:
+    """Stay until `seconds` pass or `stop` is set (STAYED), or until the server lets us go."""
+    stopped = asyncio.ensure_future(stop.wait())
+    closed = asyncio.ensure_future(call.wait_closed())
+    try:
+        await asyncio.wait({stopped, closed}, timeout=seconds, return_when=FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+        closed.cancel()
+    if closed.done() and not closed.cancelled():
+        return ending_of(call.state.removed_reason, call.close_code)
+    return STAYED
+
+
+async def run(args: argparse.Namespace) -> tuple[dict[str, Any], Ending]:
     ssl = ssl_option(args.server, args.pin)
     api = ApiClient(args.server, ssl=ssl)
     try:
@@ -211,22 +268,32 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             loop.add_signal_handler(sig, stop.set)
     try:
         await call.connect()
-        joined = await call.join(join_code, sources)
-        for text in args.chat:
-            await call.chat(text)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), args.seconds)
-        me = call.state.you
-        return {
-            "meeting": joined.meeting.id,
-            "participant": me,
-            "received": {pid: dict(c) for pid, c in counts.frames.items() if pid != me},
-            "chat_received": [
-                {"from": m.sender, "text": m.body} for m in call.state.chat if m.sender != me
-            ],
-        }
+        try:
+            await call.join(join_code, sources)
+            for text in args.chat:
+                await call.chat(text)
+        except SignalingError as exc:
+            # Joined, then the connection closed under a request: `stay` says why at once.
+            if call.state.meeting is None or exc.code != "disconnected":
+                raise
+        ending = await stay(call, stop, args.seconds)
+        return report_of(call, counts), ending
     finally:
         await call.leave()
+
+
+def report_of(call: Call, counts: Counts) -> dict[str, Any]:
+    """What the bot saw: frames received per participant, and the chat from others."""
+    me = call.state.you
+    meeting = call.state.meeting
+    return {
+        "meeting": meeting.id if meeting is not None else None,
+        "participant": me,
+        "received": {pid: dict(c) for pid, c in counts.frames.items() if pid != me},
+        "chat_received": [
+            {"from": m.sender, "text": m.body} for m in call.state.chat if m.sender != me
+        ],
+    }
 
 
 def bot_message(exc: ApiError) -> str:
@@ -240,7 +307,7 @@ def bot_message(exc: ApiError) -> str:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     try:
-        report = asyncio.run(run(args))
+        report, ending = asyncio.run(run(args))
     except ApiError as exc:
         print(f"podium-bot: {bot_message(exc)}", file=sys.stderr)
         sys.exit(1)
@@ -250,7 +317,11 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     if args.report:
-        print(json.dumps(report), flush=True)
+        # What it has, also when the server let it go: the report is the last stdout line.
+        print(json.dumps({**report, "outcome": ending.outcome}), flush=True)
+    if ending.message:
+        print(f"podium-bot: {ending.message}", file=sys.stderr, flush=True)
+    sys.exit(ending.status)
 
 
 if __name__ == "__main__":

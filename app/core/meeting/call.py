@@ -275,6 +275,11 @@ class Call:
 
     # Events from the server
 
+    @property
+    def close_code(self) -> int | None:
+        """Once signaling has closed, its close code: why the server let us go."""
+        return self._signaling.close_code
+
     async def wait_closed(self) -> None:
         """Return when the server's events end: removed, meeting ended, or connection lost."""
         if self._events_task is not None:

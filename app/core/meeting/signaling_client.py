@@ -99,6 +99,11 @@ class SignalingClient:
     def closed(self) -> bool:
         return self._ws is None or self._ws.closed
 
+    @property
+    def close_code(self) -> int | None:
+        """The code the connection closed with (docs/protocol.md; 1006 when it was lost)."""
+        return None if self._ws is None else self._ws.close_code
+
     async def close(self) -> None:
         if self._ws is not None:
             await self._ws.close()
