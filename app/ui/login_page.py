@@ -6,7 +6,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app.ui.form_fields import FieldRow
-from app.ui.widgets import Banner, Card, button, centered, plain_label, title
+from app.ui.widgets import Banner, Card, button, plain_label, scrolling, title
 from app.viewmodels.app_viewmodel import AppViewModel
 from app.viewmodels.login_viewmodel import LoginViewModel
 
@@ -64,13 +64,16 @@ class LoginPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(centered(card, max_width=460))
+        # Scrolls when the forgot-password panel makes the card taller than a small window.
+        self.scroll = scrolling(card, max_width=460)
+        layout.addWidget(self.scroll)
 
         self.submit.clicked.connect(self._submit)
         self.forgot.clicked.connect(self._open_forgot)
         self.send_reset.clicked.connect(self._send_reset)
         self.close_forgot.clicked.connect(lambda: self.forgot_panel.setVisible(False))
         vm.mailChanged.connect(self.send_reset.setVisible)
+        vm.mailChanged.connect(self.forgot_hint.setVisible)  # it says a link is e-mailed
         vm.noMailChanged.connect(self.no_mail.show_message)
         self.cancel_deletion.clicked.connect(self._cancel_deletion)
         vm.pendingDeletionChanged.connect(self.cancel_deletion.setVisible)
@@ -126,8 +129,10 @@ class LoginPage(QWidget):
         self.forgot_panel.setVisible(True)
         self.no_mail.show_message("")
         self.send_reset.setVisible(True)
+        self.forgot_hint.setVisible(True)
         self._vm.check_mail(self.login.edit.text())
         (self.send_reset if self.login.edit.text().strip() else self.login.edit).setFocus()
+        self.scroll.ensureWidgetVisible(self.forgot_panel)
 
     def _send_reset(self) -> None:
         self.password.edit.clear()
