@@ -47,6 +47,8 @@ ENDPOINTS: list[tuple[str, str, tuple[str, ...]]] = [
     ("PUT", "/api/v1/me/public-profile", ("bio",)),
     ("PUT", "/api/v1/me/consents/newsletter", ("source",)),
     ("POST", "/api/v1/me/policy/accept", ("version",)),
+    ("POST", "/api/v1/password-resets", ("login",)),
+    ("POST", "/api/v1/password-resets/" + "x" * 43, ("password",)),
 ]
 # Where a name others see is given: a hidden or reordering character there is a 422.
 NAME_FIELDS: dict[str, tuple[str, ...]] = {
