@@ -1,11 +1,12 @@
 """Forgotten passwords: an e-mailed single-use link, valid 30 minutes, that sets a new password.
 
 Asking gives nobody a tell: the answer is the same whether or not the login names an account,
-and both paths do the same work (a token is made, hashed and looked up either way; only a real
-account's is stored and mailed). Requests are limited per client address (refused with 429,
-which says nothing about any account) and per account (further links are silently not sent, so
-nobody can flood a mailbox). Using a link sets the password, spends every open link of the
-account and ends all its sessions; their sockets are closed at once.
+and both paths do the same work (a token and its e-mail are made and written either way; for a
+login that names no account the writes are undone in the same transaction). Requests are
+limited per client address (refused with 429, which says nothing about any account) and per
+account (further links are silently not sent, so nobody can flood a mailbox). Using a link sets
+the password, spends every open link of the account and ends all its sessions; their sockets are
+closed at once.
 """
 
 from __future__ import annotations
@@ -129,13 +130,15 @@ class PasswordResets:
         user = await self._accounts.user_by_login(login.strip())
         link = f"{base_url}{reset_path(token)}"
         mail = _reset_mail(user, link, base_url)
-        if user is not None and self._mail and self._account_may_ask(user.id):
-            now = self._clock()
+        if not self._mail:
+            return ResetRequest(False)  # nothing can reach anyone: nothing is stored
+        now = self._clock()
+        if user is not None and self._account_may_ask(user.id):
             await self._store.create(user.id, digest, now, now + LINK_SECONDS, mail)
             self._outbox.wake()
         else:
-            await self._store.find(digest, self._clock())  # the same database round trip
-        return ResetRequest(self._mail)
+            await self._store.rehearse(digest, now, now + LINK_SECONDS, mail)
+        return ResetRequest(True)
 
     def _account_may_ask(self, user_id: int) -> bool:
         key = f"account:{user_id}"

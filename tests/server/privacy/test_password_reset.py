@@ -64,6 +64,14 @@ async def test_the_answer_is_the_same_whether_or_not_the_account_exists(
     arrived = [await smtp.next_message(), *smtp.received_so_far()]
     assert [m["To"] for m in arrived] == [ALICE["email"]]  # only the real account got mail
     assert arrived[0]["List-Unsubscribe"] is None  # service mail
+    # The unknown login's writes were undone: one link and one mail are stored, Alice's.
+    stored = await client.app[DATABASE].run(
+        lambda conn: (
+            conn.execute("SELECT count(*) FROM password_resets").fetchone()[0],
+            [r[0] for r in conn.execute("SELECT recipient FROM outbox")],
+        )
+    )
+    assert stored == (1, [ALICE["email"]])
 
 
 async def test_the_link_sets_the_password_once_and_ends_every_session(
