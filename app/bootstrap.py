@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from app.cli import Options
 from app.core.account_session import AccountSession
 from app.core.api import ApiClient
+from app.core.appearance_prefs import AppearancePrefsFile
 from app.core.client_settings import ClientSettings, ServerMode, SettingsFile
 from app.core.guest_name import GuestNameFile
 from app.core.invite_link import Invite
@@ -31,6 +32,7 @@ from app.qt_loop import DrainingEventLoop
 from app.single_instance import SingleInstance, hand_over, instance_name
 from app.ui.main_window import MainWindow
 from app.viewmodels.app_viewmodel import AppViewModel
+from app.viewmodels.appearance_viewmodel import AppearanceViewModel
 from app.viewmodels.media_devices import Devices, PlayerFactory
 from app.viewmodels.receive_only_devices import ReceiveOnlyDevices
 from app.viewmodels.synthetic_devices import SyntheticDevices
@@ -90,8 +92,10 @@ def build_window(
         player_factory=player_factory,
     )
     vm.meeting.presence.use_prefs(NoticePrefsFile(paths.config_dir))
-    window = MainWindow(vm)
+    appearance = AppearanceViewModel(AppearancePrefsFile(paths.config_dir))
+    window = MainWindow(vm, appearance=appearance)
     vm.setParent(window)
+    appearance.setParent(window)
     return window
 
 

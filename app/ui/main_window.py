@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -32,6 +34,7 @@ from app.ui.setup_page import SetupPage
 from app.ui.trust_dialogs import CertificateChangedDialog, TrustCertificateDialog
 from app.ui.widgets import Banner, plain_label
 from app.viewmodels.app_viewmodel import AppViewModel, Page
+from app.viewmodels.appearance_viewmodel import AppearanceViewModel
 
 WINDOW_TITLE = "Podium"
 MINIMUM_SIZE = (640, 480)
@@ -46,9 +49,16 @@ class MainWindow(QMainWindow):
 
     closeRequested = Signal()
 
-    def __init__(self, vm: AppViewModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        vm: AppViewModel,
+        parent: QWidget | None = None,
+        *,
+        appearance: AppearanceViewModel | None = None,
+    ) -> None:
         super().__init__(parent)
         self.vm = vm
+        self.appearance = appearance or AppearanceViewModel(None, self)
         self.setWindowTitle(WINDOW_TITLE)
         self.setMinimumSize(*MINIMUM_SIZE)
 
@@ -58,6 +68,12 @@ class MainWindow(QMainWindow):
         header_row.setContentsMargins(24, 12, 24, 12)
         header_row.addWidget(plain_label("Podium", role="brand", wrap=False))
         header_row.addStretch(1)
+        self.high_contrast = QCheckBox("High contrast")
+        self.high_contrast.setObjectName("highContrastBox")
+        self.high_contrast.setAccessibleName("High contrast")
+        self.high_contrast.setToolTip("Black on white, stronger borders and focus rings")
+        self.high_contrast.setChecked(self.appearance.high_contrast)
+        header_row.addWidget(self.high_contrast)
 
         self.notice = Banner("warning")
         self.notice.setObjectName("notice")
@@ -105,6 +121,16 @@ class MainWindow(QMainWindow):
         self.policy_notice.details.clicked.connect(vm.show_privacy)
         self._show_page(vm.page)
         self.notice.show_message(vm.notice)
+        self.high_contrast.toggled.connect(self.appearance.set_high_contrast)
+        self.appearance.stylesheetChanged.connect(self._apply_stylesheet)
+        if self.appearance.high_contrast:
+            self._apply_stylesheet(self.appearance.stylesheet)
+
+    def _apply_stylesheet(self, text: str) -> None:
+        # The whole app (dialogs too) changes look at once.
+        qapp = QApplication.instance()
+        if isinstance(qapp, QApplication):
+            qapp.setStyleSheet(text)
 
     def page(self, page: Page) -> QWidget:
         """The widget of one page."""
