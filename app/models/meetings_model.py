@@ -1,4 +1,4 @@
-"""The meetings a member hosts, as a table: subject, join code, when, and whether it ended."""
+"""The meetings a member hosts, as a table: subject, join code, when, and when it ended."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ class MeetingRow:
     created: str
     ended: bool
     invite_url: str = ""
+    ended_when: str = ""  # when it ended, in the viewer's local time, as the table shows it
 
 
 class MeetingsModel(RowTableModel[MeetingRow]):
@@ -33,8 +34,8 @@ class MeetingsModel(RowTableModel[MeetingRow]):
         super().__init__(HEADERS, parent)
 
     def cell(self, row: MeetingRow, column: int) -> str:
-        """Subject, join code, created, status."""
-        status = "Ended" if row.ended else "Open"
+        """Subject, join code, created, status ("Open", or "Ended" with when)."""
+        status = "Open" if not row.ended else f"Ended {row.ended_when}".strip()
         return (row.subject, row.join_code, row.created, status)[column]
 
     def role_data(self, row: MeetingRow, column: int, role: int) -> Any:

@@ -21,6 +21,7 @@ from app.viewmodels.home_viewmodel import HomeViewModel
 from app.viewmodels.meeting_viewmodel import MeetingState
 
 MAX_WIDTH = 900
+ENDED_NOT_JOINABLE = "That meeting has ended and cannot be joined again. Start a new one."
 
 
 class HomePage(QWidget):
@@ -178,9 +179,17 @@ class HomePage(QWidget):
 
     def _join_selected(self) -> None:
         code = self.selected_code()
-        if code:
+        if code and self.selected_ended():  # a double-click: Join selected is off for it
+            self.status.show_message("")
+            self.error.show_message(ENDED_NOT_JOINABLE)
+        elif code:
             self.code.edit.setText(code)
             self._join()
+
+    def selected_ended(self) -> bool:
+        """Whether the selected meeting has ended."""
+        rows = self.meetings.selectionModel().selectedRows()
+        return bool(rows and rows[0].data(ENDED_ROLE))
 
     def _copy_selected(self) -> None:
         code = self.selected_code()
@@ -203,7 +212,9 @@ class HomePage(QWidget):
         busy = state != MeetingState.IDLE
         self.start.setEnabled(not busy)
         self.join.setEnabled(not busy)
-        self.join_selected.setEnabled(not busy and bool(self.selected_code()))
+        self.join_selected.setEnabled(
+            not busy and bool(self.selected_code()) and not self.selected_ended()
+        )
         self.join.setText("Joining…" if state == MeetingState.JOINING else "Join")
         if state == MeetingState.IN_MEETING:
             self.subject.edit.clear()
@@ -216,9 +227,9 @@ class HomePage(QWidget):
         selected = self.selected_code()
         self.copy_code.setEnabled(bool(selected))
         self.copy_invite.setEnabled(bool(self.selected_invite()))
-        row = self.meetings.selectionModel().selectedRows()
-        ended = bool(row and row[0].data(ENDED_ROLE))
+        ended = self.selected_ended()
         self.join_selected.setEnabled(bool(selected) and not ended)
+        self.join_selected.setToolTip("This meeting has ended" if ended else "")
         if model.rowCount() and not selected:
             self.meetings.selectionModel().select(
                 model.index(0, 0),

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.ui.chat_panel import ChatPanel
 from app.ui.device_dialog import DeviceDialog
 from app.ui.icons import icon
+from app.ui.leave_dialog import LeaveDialog, ask_leave
 from app.ui.meeting_toolbar import MeetingToolbar
 from app.ui.meeting_top_bar import MeetingTopBar
 from app.ui.participants_panel import ParticipantsPanel
@@ -79,6 +80,7 @@ class MeetingPage(QWidget):
         self.unread = 0
         self.share_dialog: ShareDialog | None = None
         self.device_dialog: DeviceDialog | None = None
+        self.leave_dialog: LeaveDialog | None = None  # a host's Leave question, while open
 
         top = self.top = MeetingTopBar()
         self.subject, self.code = top.subject, top.code
@@ -136,7 +138,7 @@ class MeetingPage(QWidget):
         self.toolbar.peopleToggled.connect(lambda on: self._panel(self.people, on))
         self.toolbar.shareRequested.connect(self.open_share_dialog)
         self.toolbar.settingsRequested.connect(self.open_device_dialog)
-        self.toolbar.leaveRequested.connect(vm.leave)
+        self.toolbar.leaveRequested.connect(self.request_leave)
         self.toolbar.fullScreenToggled.connect(self.set_full_screen)
         self.toolbar.soundToggled.connect(vm.presence.set_sound)
         vm.presence.soundChanged.connect(sound.setChecked)
@@ -204,6 +206,10 @@ class MeetingPage(QWidget):
             self.copy_invite,
             lambda: self.top.set_copy_text(self.copy_invite, "Copy invite"),
         )
+
+    def request_leave(self) -> None:
+        """Leave; a host is asked first whether to end the meeting for everyone."""
+        self.leave_dialog = ask_leave(self.vm, self)
 
     def open_share_dialog(self) -> ShareDialog:
         """The screen picker; choosing a screen starts sharing it."""

@@ -9,6 +9,7 @@ from app.core.account_session import AccountSession
 from app.models.meetings_model import MeetingRow, MeetingsModel
 from app.viewmodels.form_viewmodel import Failed, FormViewModel
 from app.viewmodels.meeting_viewmodel import MeetingViewModel
+from app.viewmodels.time_text import date_time_text
 
 
 def created_text(timestamp: str) -> str:
@@ -65,6 +66,7 @@ class HomeViewModel(FormViewModel):
                     created=created_text(m.created_at),
                     ended=m.ended_at is not None,
                     invite_url=m.invite_url,
+                    ended_when=date_time_text(m.ended_at) if m.ended_at else "",
                 )
                 for m in meetings
             ]

@@ -45,3 +45,6 @@ def all_actions() -> list[HostActionItem]:
 
 
 END_MEETING = HostActionItem("end_meeting", "", "End meeting for all…", dangerous=True)
+# A host's Leave asks which: leave (the meeting goes on for the others), or end it for everyone.
+LEAVE_ONLY = "Leave meeting"
+END_FOR_EVERYONE = HostActionItem("end_meeting", "", "End for everyone", dangerous=True)
