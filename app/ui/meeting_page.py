@@ -215,6 +215,7 @@ class MeetingPage(QWidget):
         """The screen picker; choosing a screen starts sharing it."""
         dialog = ShareDialog(self.vm.controls, self)
         dialog.chosen.connect(self.vm.controls.share_screen)
+        dialog.regionChosen.connect(lambda key, area: self.vm.controls.share_screen(key, area))
         dialog.finished.connect(lambda _result: self._forget(dialog))
         self.share_dialog = dialog
         dialog.open()

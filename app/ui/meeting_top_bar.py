@@ -15,6 +15,7 @@ from app.ui.icons import icon
 from app.ui.widgets import button, plain_label
 
 LEVELS = 5  # 0: everything in words ... 4: as short as it gets
+PILL_SHORT = 200  # px: the shortened sharing pill ("Sharing Window: a long ti…", tooltip in full)
 
 
 class MeetingTopBar(QFrame):
@@ -106,9 +107,10 @@ class MeetingTopBar(QFrame):
         code, sharing = self._texts["code"], self._texts["sharing"]
         for widget, text in self._copy_texts.items():
             widget.setText("" if level >= 1 and text != "Copied" else text)
-        self.sharing.setText(
-            f"You are sharing {sharing}" if level < 2 else f"Sharing {sharing.split(' (')[0]}"
+        short = QFontMetrics(self.sharing.font()).elidedText(
+            f"Sharing {sharing.split(' (')[0]}", Qt.TextElideMode.ElideRight, PILL_SHORT
         )
+        self.sharing.setText(f"You are sharing {sharing}" if level < 2 else short)
         self.sharing.setToolTip(f"You are sharing {sharing}" if level >= 2 else "")
         self.stop_sharing.setText("Stop sharing" if level < 3 else "Stop")
         self.code.setText(f"Join code {code}" if code and level < 3 else code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from aiortc import MediaStreamTrack
@@ -113,18 +114,22 @@ class LocalMedia:
         if source == "screen":
             self.sharing = None
 
-    async def open_screen(self, screen: ScreenChoice) -> bool:
-        """Capture a monitor, replacing whatever was shared before."""
+    async def open_screen(
+        self, screen: ScreenChoice, region: tuple[int, int, int, int] | None = None
+    ) -> bool:
+        """Capture a monitor (or a (left, top, width, height) part of it), replacing the last."""
         local = self.sources.get("screen")
         if local is None:
             return False
         track = await safely(
-            lambda: self.devices.open_screen(screen.id, fps=SCREEN_FPS), None, "opening the screen"
+            lambda: self.devices.open_screen(screen.id, region, fps=SCREEN_FPS),
+            None,
+            "opening the screen",
         )
         if track is None:
             return False
         local.set_device(track)
-        self.sharing = screen
+        self.sharing = screen if region is None else replace(screen, name=f"part of {screen.name}")
         return True
 
     async def switch_camera(self, device_id: Any) -> None:

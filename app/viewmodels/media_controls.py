@@ -219,18 +219,26 @@ class MediaControls(QObject):
             thumbnail = thumbnail_image(await self.local.thumbnail(screen.id))
             size = f"{screen.width} × {screen.height}" if screen.width else ""
             found.append(
-                {"key": str(screen.id), "name": screen.name, "size": size, "image": thumbnail}
+                {
+                    "key": str(screen.id),
+                    "name": screen.name,
+                    "size": size,
+                    "image": thumbnail,
+                    "kind": screen.kind,
+                    "width": screen.width,
+                    "height": screen.height,
+                }
             )
         self.screensLoaded.emit(found)
 
     @asyncSlot(str)
-    async def share_screen(self, key: str) -> None:
-        """Share the monitor picked in the share picker."""
+    async def share_screen(self, key: str, region: tuple[int, int, int, int] | None = None) -> None:
+        """Share the monitor or window picked in the share picker (or a region of a monitor)."""
         screen = next((s for s in self._screens if str(s.id) == key), None)
         async with self._lock:
             if self._call is None or screen is None:
                 return
-            if not await self.local.open_screen(screen):
+            if not await self.local.open_screen(screen, region):
                 self.notice.emit("The screen could not be captured.")
                 return
             self._want["screen"] = True

@@ -58,12 +58,13 @@ class Choice:
 
 @dataclass(frozen=True)
 class ScreenChoice:
-    """A monitor as the share picker shows it."""
+    """A monitor (or a window, kind "window") as the share picker shows it."""
 
     id: Any
     name: str
     width: int
     height: int
+    kind: str = "screen"
 
 
 async def settle(value: Any) -> Any:
@@ -106,6 +107,7 @@ def screen_choices(items: Sequence[Any]) -> list[ScreenChoice]:
                 name,
                 int(getattr(item, "width", 0) or 0),
                 int(getattr(item, "height", 0) or 0),
+                str(getattr(item, "kind", "screen") or "screen"),
             )
         )
     return found

@@ -1,4 +1,7 @@
-"""Screen sharing with mss: list monitors, grab thumbnails, and a capped-rate track of a screen.
+"""Screen sharing with mss: list monitors and windows, grab thumbnails, a capped-rate track.
+
+A window (X11 only) is shared as the screen area it covers when chosen: mss grabs that area, so
+what is on top of it shows too, and moving the window afterwards does not move the capture.
 
 mss hands out BGRA pixels; PyAV turns them into scaled yuv420p frames (no numpy involved).
 On Linux mss needs an X display: with none, there is simply nothing to share.
@@ -19,6 +22,7 @@ import mss
 
 from app.core.media.capture_track import CaptureTrack, Deliver
 from app.core.media.notices import NO_X11_DISPLAY, WAYLAND_ONLY
+from app.core.media.x11_windows import TopWindow, list_windows
 
 _log = logging.getLogger(__name__)
 
@@ -28,7 +32,8 @@ DEFAULT_FPS = 15
 
 @dataclass(frozen=True)
 class Monitor:
-    """One screen that can be shared; `id` is what open_screen takes."""
+    """One screen (or, kind "window", one window's area) that can be shared; `id` is what
+    open_screen takes: 1, 2... for screens, the X window id for windows."""
 
     id: int
     name: str
@@ -36,6 +41,7 @@ class Monitor:
     top: int
     width: int
     height: int
+    kind: str = "screen"
 
     def __post_init__(self) -> None:
         if self.id < 1 or self.width < 1 or self.height < 1:
@@ -71,17 +77,18 @@ def open_grabber() -> Any:
     return mss.MSS()
 
 
-def list_monitors() -> list[Monitor]:
-    """The screens of this display; [] when there is none or it cannot be reached."""
+def list_monitors(*, windows: bool = True) -> list[Monitor]:
+    """The screens of this display, then its windows; [] when it cannot be reached."""
     if display_problem() is not None:
         return []
     try:
         with open_grabber() as grabber:
-            found = grabber.monitors[1:]  # [0] is all monitors together
+            everything = grabber.monitors[0]  # all monitors together: what can be grabbed
+            found = grabber.monitors[1:]
     except Exception as exc:  # ScreenShotError, or X refusing us: nothing to share
         _log.info("no screens to capture: %s", exc)
         return []
-    return [
+    screens = [
         Monitor(
             id=index,
             name=_monitor_name(index, info),
@@ -93,6 +100,21 @@ def list_monitors() -> list[Monitor]:
         for index, info in enumerate(found, start=1)
         if info["width"] > 0 and info["height"] > 0
     ]
+    if not windows or not sys.platform.startswith("linux"):
+        return screens
+    shown = (everything["left"], everything["top"], everything["width"], everything["height"])
+    return screens + [m for m in (window_area(w, shown) for w in list_windows()) if m]
+
+
+def window_area(window: TopWindow, shown: tuple[int, int, int, int]) -> Monitor | None:
+    """The part of a window inside the screens (mss grabs nothing outside), None if too small."""
+    left, top = max(window.left, shown[0]), max(window.top, shown[1])
+    right = min(window.left + window.width, shown[0] + shown[2])
+    bottom = min(window.top + window.height, shown[1] + shown[3])
+    if right - left < 2 or bottom - top < 2:
+        return None
+    title = window.title if len(window.title) <= 60 else window.title[:59] + "…"
+    return Monitor(window.xid, f"Window: {title}", left, top, right - left, bottom - top, "window")
 
 
 def _monitor_name(index: int, info: dict[str, Any]) -> str:
