@@ -1,4 +1,8 @@
-"""A grid of labelled text fields, each with its own error line, built from field dicts."""
+"""A grid of labelled text fields, each with its own error line, built from field dicts.
+
+An error shown under a field is checked again as the user types there, by the same rules the
+form checks before sending: "Required." goes away once the field is filled.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ import itertools
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
 from app.ui.widgets import plain_label
+from app.viewmodels.field_rules import field_problem
 
 _ECHO = {"password": QLineEdit.EchoMode.Password}
 _HINTS = {"email": "name@example.org"}
@@ -19,6 +24,7 @@ class FieldRow(QWidget):
 
     def __init__(self, spec: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.spec = dict(spec)
         self.name = str(spec["name"])
         self.required = bool(spec.get("required"))
         label_text = str(spec.get("label") or self.name)
@@ -29,6 +35,10 @@ class FieldRow(QWidget):
         kind = str(spec.get("kind") or "text")
         self.edit.setEchoMode(_ECHO.get(kind, QLineEdit.EchoMode.Normal))
         self.edit.setPlaceholderText(_HINTS.get(kind, ""))
+        limit = spec.get("max_length")
+        if isinstance(limit, int) and limit > 0:
+            # One more than allowed can be typed, so a paste that is too long is said, not cut.
+            self.edit.setMaxLength(limit + 1)
         self.label.setBuddy(self.edit)
         self.error = plain_label(role="fieldError")
         self.error.setObjectName(f"error_{self.name}")
@@ -39,12 +49,18 @@ class FieldRow(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.edit)
         layout.addWidget(self.error)
+        self.edit.textEdited.connect(self._recheck)
+
+    def _recheck(self, text: str) -> None:
+        if self.error.text():
+            self.set_error(field_problem(self.spec, text))
 
     def set_error(self, message: str) -> None:
         """Show (or clear) this field's error and mark the edit as invalid."""
         self.error.setText(message)
         self.error.setVisible(bool(message))
         self.edit.setProperty("invalid", bool(message))
+        self.edit.setAccessibleDescription(message)
         self.edit.style().unpolish(self.edit)
         self.edit.style().polish(self.edit)
 
@@ -99,9 +115,20 @@ class FormFields(QWidget):
             row.edit.setText(values.get(name) or "")
 
     def set_errors(self, errors: dict[str, str]) -> None:
-        """Show each message beside its field and clear the others."""
+        """Show each message beside its field, clear the others, and go to the first bad one."""
         for name, row in self._rows.items():
             row.set_error(errors.get(name, ""))
+        edit = self.first_error_edit()
+        if edit is not None:
+            self._reveal(edit)
+            edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _reveal(self, edit: QLineEdit) -> None:
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(edit)
 
     def set_enabled_fields(self, enabled: bool) -> None:
         """Lock the edits while a request runs."""

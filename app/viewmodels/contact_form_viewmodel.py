@@ -9,6 +9,7 @@ from app.core.account_session import AccountSession
 from app.core.api import ApiError
 from app.core.contacts_data import CONTACT_FIELDS, Contact
 from app.models.contacts_model import ContactRow
+from app.viewmodels.field_rules import form_problems
 from app.viewmodels.form_viewmodel import FormViewModel
 
 FIELD_SPECS = (
@@ -62,6 +63,14 @@ class ContactFormViewModel(FormViewModel):
             return
         self._set_busy(True)
         try:
+            # Contacts follow the account fields' rules (lengths, e-mail shape): checked here first.
+            limits = {spec.name: spec.max_length for spec in await self._account.account_fields()}
+            specs = [{**spec, "max_length": limits.get(spec["name"])} for spec in FIELD_SPECS]
+            problems = form_problems(specs, cleaned)
+            if problems:
+                self._set_field_errors(problems)
+                self._set_error("Please correct the marked fields.")
+                return
             contact = await self._send(cleaned)
         except ApiError as exc:
             self._report(exc)

@@ -31,8 +31,14 @@ def human_date(iso: str) -> str:
 
 
 def field_to_dict(spec: FieldSpec) -> dict[str, Any]:
-    """{"name", "label", "required", "kind"}."""
-    return {"name": spec.name, "label": spec.label, "required": spec.required, "kind": spec.kind}
+    """{"name", "label", "required", "kind", "max_length"}."""
+    return {
+        "name": spec.name,
+        "label": spec.label,
+        "required": spec.required,
+        "kind": spec.kind,
+        "max_length": spec.max_length,
+    }
 
 
 def profile_fields(specs: list[FieldSpec]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from qasync import asyncSlot
 
 from app.core.account_session import AccountSession
 from app.core.api import ApiError
+from app.viewmodels.field_rules import form_problems
 from app.viewmodels.form_viewmodel import Failed, FormViewModel
 from app.viewmodels.profile_data import profile_fields, profile_to_dict
 
@@ -75,6 +76,11 @@ class ProfileViewModel(FormViewModel):
     async def save(self, values: dict[str, str]) -> None:
         """Send the changed fields; "" clears an optional field."""
         self.clear_messages()
+        problems = form_problems(self._fields, values)
+        if problems:
+            self._set_field_errors(problems)
+            self._set_error("Please correct the marked fields.")
+            return
         changes = self._changes(values)
         if not changes:
             self._set_status("Nothing has changed.")

@@ -16,6 +16,7 @@ from app.core.account_session import AccountSession
 from app.core.api import ApiError
 from app.core.last_login import LastLoginFile
 from app.core.privacy_data import PolicyVersion
+from app.viewmodels.field_rules import form_problems
 from app.viewmodels.form_viewmodel import Failed, FormViewModel
 from app.viewmodels.profile_data import field_to_dict, profile_to_dict
 
@@ -98,15 +99,13 @@ class RegisterViewModel(FormViewModel):
     async def submit(self, values: dict[str, str]) -> None:
         """Create the account and log in; emits loggedIn(profile) or per-field errors."""
         self.clear_messages()
-        errors = {}
+        # What the server's field policy would refuse (required, lengths, e-mail shape) is
+        # said at once, without sending.
+        errors = form_problems(self._fields, values)
         if values.get("password", "") != values.get(REPEAT_PASSWORD, ""):
             errors[REPEAT_PASSWORD] = "The two passwords are not the same."
         if self._policy is not None and values.get(POLICY_ACCEPTED) != "yes":
             errors[POLICY_ACCEPTED] = ACCEPT_FIRST
-            # Not sent yet, so say now what else the server would refuse for certain.
-            for spec in self._fields:
-                if spec["required"] and not values.get(spec["name"], "").strip():
-                    errors.setdefault(spec["name"], "Required.")
         if errors:
             self._set_field_errors(errors)
             self._set_error("Please correct the marked fields.")

@@ -20,6 +20,8 @@ class FieldSpec:
     label: str
     required: bool
     kind: str = "text"
+    # The longest value the server takes (None when it did not say).
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ class ResetRequested:
     expires_in_seconds: int
 
 
+def _length(value: object) -> int | None:
+    return value if isinstance(value, int) and value > 0 else None
+
+
 class AccountsApi(Transport):
     """/accounts, /sessions and /me (server/http/accounts.py and deletion.py)."""
 
@@ -80,6 +86,7 @@ class AccountsApi(Transport):
                 label=str(item.get("label") or item["name"]),
                 required=bool(item.get("required", False)),
                 kind=str(item.get("kind") or "text"),
+                max_length=_length(item.get("max_length")),
             )
             for item in data.get("fields", [])
         ]
