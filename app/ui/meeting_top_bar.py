@@ -15,7 +15,7 @@ from app.ui.icons import icon
 from app.ui.widgets import button, plain_label
 
 LEVELS = 5  # 0: everything in words ... 4: as short as it gets
-PILL_SHORT = 200  # px: the shortened sharing pill ("Sharing Window: a long ti…", tooltip in full)
+PILL_SHORT = 260  # px: the shortened sharing pill ("Sharing Window: a long ti…", tooltip in full)
 
 
 class MeetingTopBar(QFrame):
