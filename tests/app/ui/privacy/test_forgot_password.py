@@ -160,3 +160,20 @@ def test_without_a_mail_relay_the_app_says_so_and_the_operators_link_works(
     assert "Your password is changed" in run(qtbot, set_password(link, NEW_PASSWORD))
     log_in(qtbot, window, "ada", NEW_PASSWORD)
     wait_page(qtbot, window, Page.HOME)
+
+
+def test_a_server_elsewhere_without_mail_sends_the_member_to_its_operator(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path
+) -> None:
+    with live_server(tmp_path / "server-data") as url:
+        window = open_window(url)
+        wait_page(qtbot, window, Page.LOGIN)
+        page = login_page(window)
+        type_into(qtbot, page.login.edit, "grace")
+        click(qtbot, page.forgot)
+        wait_for(qtbot, page.no_mail.isVisible)
+        notice = page.no_mail.text()
+        assert "cannot send e-mail" in notice and "Ask the person who runs the server" in notice
+        assert "podium-server admin reset-link grace" in notice
+        assert "--data-dir" not in notice  # not this computer's server: no local command
+        assert not page.send_reset.isVisible() and not page.forgot_hint.isVisible()
