@@ -92,6 +92,7 @@ class ConsentsCard(Card):
         history_line.addWidget(self.show_history)
         self.body.addLayout(history_line)
         self.history = list_table(vm.history, "consentHistory", stretch=1)
+        self.history.setAccessibleName("Consent history")
         fit_rows(self.history, 6)
         self.history.setVisible(False)
         self.body.addWidget(self.history)

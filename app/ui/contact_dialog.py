@@ -37,6 +37,7 @@ class ContactDialog(QDialog):
         layout.addWidget(plain_label("Notes", role="field"))
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("contactNotes")
+        self.notes.setAccessibleName("Notes")
         self.notes.setFixedHeight(80)
         layout.addWidget(self.notes)
         actions = QHBoxLayout()

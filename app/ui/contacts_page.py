@@ -71,6 +71,7 @@ class ContactsPage(QWidget):
         card.body.addWidget(self.status)
         card.body.addWidget(self.error)
         self.table = list_table(vm.filtered, "contactsTable", stretch=0)
+        self.table.setAccessibleName("Contacts")
         self.table.setMinimumHeight(320)
         self.table.setSortingEnabled(False)
         card.body.addWidget(self.table)

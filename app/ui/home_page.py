@@ -108,6 +108,7 @@ class HomePage(QWidget):
         list_card.body.addLayout(list_head)
         self.meetings = QTableView()
         self.meetings.setObjectName("myMeetings")
+        self.meetings.setAccessibleName("My meetings")
         self.meetings.setModel(vm.meetings)
         self.meetings.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.meetings.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

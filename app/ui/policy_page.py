@@ -24,6 +24,7 @@ class PolicyPage(QWidget):
         card.body.addWidget(plain_label("What changed", role="field"))
         self.summary = QPlainTextEdit()
         self.summary.setObjectName("policySummary")
+        self.summary.setAccessibleName("Privacy policy")
         self.summary.setReadOnly(True)
         self.summary.setMinimumHeight(140)
         card.body.addWidget(self.summary)

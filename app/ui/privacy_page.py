@@ -178,6 +178,7 @@ class PrivacyPage(QWidget):
             )
         )
         self.audit = list_table(vm.audit.model, "auditLog", stretch=3)
+        self.audit.setAccessibleName("Staff access to your data")
         self.audit.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         fit_rows(self.audit, 6, wrap=True)
         self.no_audit = plain_label("Nobody from the staff has looked at your data.", role="hint")

@@ -46,6 +46,7 @@ class PublicProfileCard(Card):
         self.body.addWidget(plain_label(f"About me (at most {MAX_BIO} characters)", role="field"))
         self.bio = QPlainTextEdit()
         self.bio.setObjectName("publicBio")
+        self.bio.setAccessibleName("About you (public profile)")
         self.bio.setPlaceholderText("A few words about you, shown as plain text.")
         self.bio.setFixedHeight(72)
         self.body.addWidget(self.bio)
