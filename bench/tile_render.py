@@ -1,28 +1,30 @@
 """Tile rendering benchmark: the app's cost of showing decoded camera frames, without a network.
 
 The figure bench/client_grid.py cannot give on a loaded machine (where the bots deliver fewer
-frames than they should): nine tiles of the real VideoGrid, offscreen, fed real VP8-decoded
-640 × 480 frames at 30 a second each, as the decoders would hand them over. Measures the CPU of
-this process for the hand-over, conversion and painting only (decoding is done beforehand and
-timed on its own). Prints one JSON line; bounded by --seconds.
+frames than they should): nine tiles of the real VideoGrid, offscreen, fed the bots' 640 × 480
+camera pattern, VP8-decoded, at 30 frames a second each, as the decoders would hand them over.
+Measures the CPU of this process for the hand-over, conversion and painting only (decoding is
+done beforehand and timed on its own). Prints one JSON line; bounded by --seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
-import random
 import sys
 import time
-from fractions import Fraction
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import av
+from aiortc.codecs.vpx import Vp8Decoder, Vp8Encoder, vp8_depayload
+from aiortc.jitterbuffer import JitterFrame
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.core.meeting.testsrc import TestPatternTrack
 from app.ui.video_grid import VideoGrid
 from app.viewmodels.meeting_viewmodel import MeetingViewModel
 from app.viewmodels.synthetic_devices import SyntheticDevices
@@ -35,24 +37,18 @@ WINDOW = (1280, 720)
 
 
 def decoded_frames() -> tuple[list[av.VideoFrame], float]:
-    """LOOP frames of moving noise, VP8-encoded and decoded again; and ms per decode."""
-    rng = random.Random(7)
-    texture = rng.randbytes(WIDTH * HEIGHT * 2)
-    encoder = av.CodecContext.create("libvpx", "w")
-    encoder.width, encoder.height, encoder.pix_fmt = WIDTH, HEIGHT, "yuv420p"
-    encoder.bit_rate, encoder.time_base = 1_000_000, Fraction(1, FPS)
-    encoder.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0"}
-    packets = []
-    for n in range(LOOP):
-        frame = av.VideoFrame(WIDTH, HEIGHT, "yuv420p")
-        shift = (n * 3 * WIDTH) % (WIDTH * HEIGHT)
-        frame.planes[0].update(texture[shift : shift + frame.planes[0].line_size * HEIGHT])
-        frame.pts = n
-        packets += encoder.encode(frame)
-    decoder = av.CodecContext.create("vp8", "r")
+    """LOOP frames of the bots' camera pattern through aiortc's VP8 encoder and decoder (what
+    the app's decoders hand over), and the milliseconds a decode took."""
+    track = TestPatternTrack(WIDTH, HEIGHT, fps=10_000)  # no pacing: frames as fast as made
+    encoder, decoder = Vp8Encoder(), Vp8Decoder()
+    encoded = []
+    for _ in range(LOOP):
+        packets, timestamp = encoder.encode(asyncio.run(track.recv()))
+        data = b"".join(vp8_depayload(packet) for packet in packets)
+        encoded.append(JitterFrame(data=data, timestamp=timestamp))
     started = time.process_time()
-    frames = [f for p in packets for f in decoder.decode(p) if isinstance(f, av.VideoFrame)]
-    return frames, (time.process_time() - started) * 1000 / len(packets)
+    frames = [f for e in encoded for f in decoder.decode(e) if isinstance(f, av.VideoFrame)]
+    return frames, (time.process_time() - started) * 1000 / len(encoded)
 
 
 def main() -> None:
