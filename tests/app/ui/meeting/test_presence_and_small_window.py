@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from av import AudioFrame
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
@@ -14,9 +15,25 @@ from app.core.paths import AppPaths
 from app.models.chat_model import ChatRole
 from app.ui.meeting_page import MeetingPage
 from app.viewmodels.app_viewmodel import Page
+from app.viewmodels.presence import CHIME_VOICE
+from app.viewmodels.synthetic_devices import SyntheticDevices
 from tests.app.ui.conftest import wait_for, wait_page
 from tests.app.ui.meeting.conftest import HostWindow, StartBot
 from tests.app.ui.meeting.support import Observer, meeting_page, run, server_url
+
+
+class Speakers:
+    """Stands in for the sound card: which voices it was asked to play."""
+
+    def __init__(self, device_id: object) -> None:
+        self.available = True
+        self.voices: list[str] = []
+
+    def feed(self, participant: str, frame: AudioFrame) -> None:
+        self.voices.append(participant)
+
+    def close(self) -> None:
+        self.available = False
 
 
 def system_lines(page: MeetingPage) -> list[str]:
@@ -49,7 +66,13 @@ def test_joins_leaves_and_hands_are_noticed_and_in_the_chat(
     observer: Observer,
     app_paths: AppPaths,
 ) -> None:
-    window = host_window()
+    speakers: list[Speakers] = []
+
+    def player_factory(device_id: object) -> Speakers:
+        speakers.append(Speakers(device_id))
+        return speakers[-1]
+
+    window = host_window(SyntheticDevices(), player_factory)
     vm = window.vm.meeting
     vm.start("Who is here")
     wait_page(qtbot, window, Page.MEETING)
@@ -89,6 +112,7 @@ def test_joins_leaves_and_hands_are_noticed_and_in_the_chat(
     # The sound is off by default; turned on, the choice is kept for next time.
     sound = page.toolbar.action("sound")
     assert not vm.presence.sound and not sound.isChecked()
+    assert speakers and all(CHIME_VOICE not in s.voices for s in speakers)
     sound.trigger()
     assert vm.presence.sound
     saved = json.loads((app_paths.config_dir / NOTICE_FILE).read_text())
@@ -96,6 +120,7 @@ def test_joins_leaves_and_hands_are_noticed_and_in_the_chat(
     run(qtbot, observer.call.raise_hand(False))
     run(qtbot, observer.call.raise_hand(True))  # with the sound on, a notice still shows
     wait_for(qtbot, lambda: system_lines(page).count("Alan Turing raised their hand") == 2)
+    assert CHIME_VOICE in speakers[-1].voices  # the chime went to the speakers
 
 
 def test_a_640_by_480_window_stays_usable(
