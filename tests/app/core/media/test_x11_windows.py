@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 
+import av
 import pytest
 
 from app.core.media.devices import MediaDevices
@@ -102,6 +103,7 @@ async def test_a_window_is_captured_at_its_geometry(red_window: RedWindow) -> No
     track = devices.open_screen(window.xid, fps=5)
     try:
         frame = await track.recv()
+        assert isinstance(frame, av.VideoFrame)
     finally:
         track.stop()
     assert (frame.width, frame.height) == (320, 200)

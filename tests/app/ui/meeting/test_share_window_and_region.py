@@ -5,6 +5,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import default_media
+from app.ui.share_dialog import ShareDialog
 from app.viewmodels.app_viewmodel import Page
 from tests.app.core.media.test_x11_windows import TITLE, RedWindow
 from tests.app.ui.conftest import wait_for, wait_page
@@ -30,8 +31,9 @@ def test_share_one_window_then_a_region(
         run(qtbot, observer.join(server_url(window), "grace", vm.join_code))
 
         click(qtbot, page.toolbar.buttons["share"])
-        dialog = page.share_dialog
-        assert dialog is not None
+        shown = page.share_dialog
+        assert shown is not None
+        dialog: ShareDialog = shown
         wait_for(qtbot, lambda: dialog.screens.count() == 2)  # the screen, then the window
         item = dialog.screens.item(1)
         assert item.text().splitlines() == [f"Window: {TITLE}", "400 × 300"]
@@ -46,8 +48,9 @@ def test_share_one_window_then_a_region(
         click(qtbot, page.toolbar.buttons["share"])  # stops the window share
         wait_for(qtbot, lambda: not observer.sees(ADA).screen)  # type: ignore[union-attr]
         click(qtbot, page.toolbar.buttons["share"])
-        dialog = page.share_dialog
-        assert dialog is not None
+        shown = page.share_dialog
+        assert shown is not None
+        dialog = shown
         wait_for(qtbot, lambda: dialog.screens.count() == 2)
         dialog.screens.setCurrentRow(0)
         assert dialog.region.isEnabled()
