@@ -105,7 +105,7 @@ def test_only_hosts_get_host_actions_and_they_work(
     host_home = host.page(Page.HOME)
     assert isinstance(host_home, HomePage)
     assert host_home.status.text() == "The host ended the meeting for everyone."
-    wait_for(qtbot, lambda: host_home.meetings.model().index(0, 3).data().startswith("Ended "))
+    wait_for(qtbot, lambda: str(host_home.meetings.model().index(0, 3).data()).startswith("Ended "))
 
 
 def test_closing_the_app_leaves_the_meeting_at_once(
