@@ -43,7 +43,8 @@ class ShareDialog(QDialog):
         self.screens.setAccessibleName("Screens and windows")
         self.screens.setViewMode(QListView.ViewMode.IconMode)
         self.screens.setIconSize(THUMBNAIL)
-        self.screens.setGridSize(QSize(THUMBNAIL.width() + 24, THUMBNAIL.height() + 48))
+        # Room under each picture for three lines: a window's title may take two, then its size.
+        self.screens.setGridSize(QSize(THUMBNAIL.width() + 24, THUMBNAIL.height() + 68))
         self.screens.setResizeMode(QListView.ResizeMode.Adjust)
         self.screens.setMovement(QListView.Movement.Static)
         self.screens.setWordWrap(True)
@@ -73,6 +74,11 @@ class ShareDialog(QDialog):
         self.share = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.share.setText("Share")
         self.share.setEnabled(False)
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        for choice, role in ((self.share, "primary"), (cancel, "secondary")):
+            choice.setProperty("role", role)
+            choice.style().unpolish(choice)
+            choice.style().polish(choice)
         layout = QVBoxLayout(self)
         layout.addWidget(plain_label("Choose what to share. Everyone in the meeting will see it."))
         layout.addWidget(self.status)
