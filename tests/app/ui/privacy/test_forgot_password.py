@@ -18,11 +18,13 @@ from pytestqt.qtbot import QtBot
 from app.core.api import ApiClient
 from app.core.client_settings import ClientSettings, ServerMode
 from app.core.paths import AppPaths
+from app.core.privacy_data import NEWSLETTER
 from app.ui.login_page import LoginPage
+from app.ui.privacy_page import PrivacyPage
 from app.viewmodels.app_viewmodel import Page
 from tests.app.ui.conftest import OpenWindow, shut_down, wait_for, wait_page
 from tests.app.ui.helpers import click, type_into
-from tests.app.ui.privacy.conftest import ADA, log_in, run
+from tests.app.ui.privacy.conftest import ADA, log_in, run, tick
 from tests.server.live_server import live_server
 from tests.server.privacy.conftest import SmtpRelay, _free_port
 
@@ -110,6 +112,21 @@ def test_forgot_password_mails_a_link_that_sets_a_new_password(
     wait_for(qtbot, page.error.isVisible)  # the old password is gone
     log_in(qtbot, window, "ada", NEW_PASSWORD)
     wait_page(qtbot, window, Page.HOME)
+
+    # With a relay the newsletter box says the confirmation link was mailed, and it is.
+    window.vm.show_privacy()
+    wait_page(qtbot, window, Page.PRIVACY)
+    privacy = window.page(Page.PRIVACY)
+    assert isinstance(privacy, PrivacyPage)
+    newsletter = privacy.consents.rows[NEWSLETTER]
+    wait_for(qtbot, lambda: newsletter.state.text() == "Not given")
+    tick(qtbot, newsletter.box)
+    wait_for(qtbot, privacy.consents.status.isVisible)
+    assert "e-mailed you a link to confirm" in privacy.consents.status.text()
+    assert "Waiting for your confirmation" in newsletter.state.text()
+    assert not privacy.consents.no_mail.isVisible()
+    confirmation = run(qtbot, smtp.next_message())
+    assert confirmation["Subject"] == "Confirm your newsletter subscription"
 
     # The next start offers the same login; only the password is to type.
     shut_down(qtbot, window)
