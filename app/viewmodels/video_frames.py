@@ -19,9 +19,11 @@ from PySide6.QtGui import QGuiApplication, QImage
 
 from app.core.media.picture import Pixels, shown_size, to_pixels
 
-# Tiles repaint at most this often (cameras send up to 30 frames a second), and never faster
-# than the display refreshes.
-MAX_FPS = 30
+# Tiles repaint at most this often, and never faster than the display refreshes. Cameras send
+# up to 30 frames a second; every frame is decoded (VP8 needs them all), but converting and
+# painting is the part of a tile's cost that follows this rate: at 30 a second it was more than
+# the decoding (bench/tile_render.py), at 15 a grid of tiles stays within 5 % of a core each.
+MAX_FPS = 15
 # A picture asked for without a size (a screenshot, a check) is at most this wide.
 MAX_WIDTH = 1280
 
