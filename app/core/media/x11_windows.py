@@ -52,11 +52,6 @@ class _WindowAttributes(ctypes.Structure):
     ]
 
 
-# int handler(Display*, XErrorEvent*): errors such as BadWindow (a window that closed while we
-# looked at it) are ignored instead of Xlib's default, which ends the process.
-_ERROR_HANDLER = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
-
-
 @dataclass(frozen=True)
 class TopWindow:
     """An application window: its X id, title, and its area in root-window coordinates."""
@@ -211,7 +206,10 @@ def _open(display: str | None) -> Iterator[_Display | None]:
     if not handle:
         yield None
         return
-    handler = _ERROR_HANDLER(lambda _display, _event: 0)
+    # int handler(Display*, XErrorEvent*): errors such as BadWindow (a window that closed while
+    # we looked at it) are ignored instead of Xlib's default, which ends the process.
+    handler_type = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+    handler = handler_type(lambda _display, _event: 0)
     previous = lib.XSetErrorHandler(ctypes.cast(handler, ctypes.c_void_p))
     try:
         yield _Display(lib, handle)
