@@ -63,7 +63,6 @@ class RoomRegistry:
                     self._guests_ended,
                 )
                 self._rooms[meeting.id] = room
-                self._emptied(room)  # nobody is in it until the join that opened it succeeds
             return room
 
     def get(self, meeting_id: str) -> Room | None:
