@@ -207,6 +207,7 @@ def create_app(
             lambda ids: end_guest_sessions(live, ids),
             empty_end_seconds=settings.empty_end_minutes * 60,
         )
+        await rooms.restore()  # meetings left empty when the server last stopped
         app[SIGNALING] = Services(
             accounts=app[ACCOUNTS],
             meetings=app[MEETINGS],

@@ -2,7 +2,9 @@
 
 A room that empties stays open (its chat, and whom a host removed) for `empty_end_seconds`; if
 nobody joins by then the meeting ends by itself, as if a host had ended it. The check runs on a
-timer but decides by the injected clock, so tests move the clock and call `end_idle`.
+timer but decides by the injected clock, so tests move the clock and call `end_idle`. As the
+server stops, since when each live meeting has been empty (now, for those people were still in)
+is stored, and `restore` picks it up at the next start.
 """
 
 from __future__ import annotations
@@ -74,18 +76,29 @@ class RoomRegistry:
             if room.meeting.host_user_id in user_ids:
                 await self._end(room)
 
+    async def restore(self) -> None:
+        """At start: the meetings left empty when the server last stopped go on waiting to end."""
+        now = self._clock()
+        for meeting_id, since in (await self._store.empty_since()).items():
+            self._empty_since[meeting_id] = since
+            self._schedule(meeting_id, self._empty_end_seconds - (now - since))
+
     async def end_idle(self) -> list[str]:
         """End the meetings nobody has been in for `empty_end_seconds`; their ids."""
         ended = []
         now = self._clock()
         for meeting_id, since in list(self._empty_since.items()):
             room = self._rooms.get(meeting_id)
-            if room is None or room.ended or room.members():
-                self._empty_since.pop(meeting_id, None)  # gone, or someone is back
+            if room is not None and (room.ended or room.members()):
+                self._empty_since.pop(meeting_id, None)  # someone is back
             elif now - since >= self._empty_end_seconds:
                 self._empty_since.pop(meeting_id, None)
                 log.info("meeting %s ended: nobody in it for %.0f s", meeting_id, now - since)
-                await self._end(room)
+                if room is not None:
+                    await self._end(room)
+                else:  # left empty before a restart, and nobody has come since
+                    async with self._opening:  # no room opens for it meanwhile
+                        self._guests_ended(await self._store.mark_ended(meeting_id, now))
                 ended.append(meeting_id)
             else:  # the timer ran ahead of the clock: look again when it is due
                 self._schedule(meeting_id, self._empty_end_seconds - (now - since))
@@ -131,7 +144,13 @@ class RoomRegistry:
             timer.cancel()
 
     async def close(self) -> None:
-        """Server shutdown: everyone leaves, no meeting is ended by it."""
+        """Server shutdown: everyone leaves, no meeting is ended by it; the clocks are kept."""
+        now = self._clock()
+        empty = {room.id: self._empty_since.get(room.id, now) for room in self._rooms.values()}
+        try:
+            await self._store.set_empty_since(empty)
+        except Exception:  # the store may be gone already; the meetings then wait for a visit
+            log.exception("could not keep since when the live meetings were empty")
         for room in list(self._rooms.values()):
             await room.close()  # each emptied room schedules its check: cancelled below
         self._rooms.clear()

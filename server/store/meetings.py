@@ -107,6 +107,27 @@ class MeetingStore:
 
         return await self._db.run(work)
 
+    async def set_empty_since(self, when: dict[str, float]) -> None:
+        """Remember, per meeting id, since when nobody has been in it (as the server stops)."""
+        await self._db.run(
+            lambda conn: conn.executemany(
+                "UPDATE meetings SET empty_since = ? WHERE id = ? AND ended_at IS NULL",
+                [(since, meeting_id) for meeting_id, since in when.items()],
+            )
+        )
+
+    async def empty_since(self) -> dict[str, float]:
+        """Meeting id -> since when nobody has been in it, for the open meetings left empty."""
+        return await self._db.run(
+            lambda conn: {
+                row["id"]: row["empty_since"]
+                for row in conn.execute(
+                    "SELECT id, empty_since FROM meetings"
+                    " WHERE ended_at IS NULL AND empty_since IS NOT NULL"
+                )
+            }
+        )
+
     async def add_chat(self, meeting_id: str, record: ChatRecord, keep: int) -> None:
         """Store one chat message and drop all but the newest `keep` of the meeting."""
 

@@ -9,10 +9,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from protocol.server_messages import Error, Joined, Ok
+from server.app import create_app
 from server.http.accounts import iso
 from server.keys import SIGNALING
 from server.rooms.registry import RoomRegistry
-from server.settings import SettingsError, settings_from_config
+from server.settings import Settings, SettingsError, settings_from_config
 from tests.server.conftest import Clock, bearer
 from tests.server.signaling.conftest import People
 from tests.server.signaling.test_guests import MEETING_ENDED, guest_session
@@ -110,6 +111,33 @@ async def test_a_meeting_nobody_ever_joined_is_left_alone(
     clock.advance(7 * 24 * 60 * MINUTE)
     assert await rooms_of(client).end_idle() == []
     assert (await listed(client, token, meeting["id"]))["ended_at"] is None
+
+
+async def test_a_restart_keeps_the_clock_of_meetings_left_empty(
+    aiohttp_client: Any, settings: Settings, clock: Clock
+) -> None:
+    first = await aiohttp_client(create_app(settings, clock=clock))
+    people = People(first)
+    token = await people.user("hana")
+    left = await people.meeting(token, "Left before the restart")
+    still_in = await people.meeting(token, "In it as the server stopped")
+    never = await people.meeting(token, "Nobody came")
+    host = await people.peer(token)
+    assert isinstance(await host.request("join", join_code=left["join_code"]), Joined)
+    assert isinstance(await host.request("leave"), Ok)
+    clock.advance(5 * MINUTE)
+    assert isinstance(await host.request("join", join_code=still_in["join_code"]), Joined)
+    await first.close()  # the server stops with Hana still in the second meeting
+
+    second = await aiohttp_client(create_app(settings, clock=clock))
+    clock.advance(5 * MINUTE)  # ten minutes since the first was left, five since the stop
+    assert await rooms_of(second).end_idle() == [left["id"]]
+    clock.advance(5 * MINUTE)
+    assert await rooms_of(second).end_idle() == [still_in["id"]]
+    clock.advance(60 * MINUTE)
+    assert await rooms_of(second).end_idle() == []
+    assert (await listed(second, token, never["id"]))["ended_at"] is None
+    assert (await listed(second, token, left["id"]))["ended_at"] is not None
 
 
 @pytest.mark.parametrize(
