@@ -118,6 +118,7 @@ def test_every_page_and_dialog_names_its_controls(
 def press(qtbot: QtBot, key: Qt.Key, modifiers: Qt.KeyboardModifier = NO_MODIFIER) -> None:
     """A key press where a person's would land: the focused widget, in an open dialog if any."""
     modal = QApplication.activeModalWidget() or QApplication.activePopupWidget()
+    target: QWidget | None
     if modal is not None:
         # Offscreen windows are not activated on show as a desktop's would be.
         focused = modal.focusWidget()
