@@ -132,7 +132,7 @@ class ChatDelegate(QStyledItemDelegate):
         detail = QFont(head)
         detail.setBold(False)
         painter.setFont(detail)
-        painter.setPen(QColor("#7b5cc4") if index.data(ChatRole.PRIVATE) else QColor("#7b8794"))
+        painter.setPen(QColor("#6a4bb3") if index.data(ChatRole.PRIVATE) else QColor("#5f6b7a"))
         left = x + metrics.horizontalAdvance(name) + 8
         painter.drawText(
             QRect(left, y, max(0, x + width - left), metrics.height()),
