@@ -107,7 +107,7 @@ class ParticipantDelegate(QStyledItemDelegate):
         small = QFont(font)
         small.setPixelSize(12)
         painter.setFont(small)
-        painter.setPen(QColor("#7b8794"))
+        painter.setPen(QColor("#5f6b7a"))
         role = ROLE_NAMES.get(str(index.data(ParticipantRole.ROLE)), "")
         painter.drawText(
             QRect(text_left, rect.top() + 8 + metrics.height(), width, metrics.height()),
