@@ -8,8 +8,9 @@ taken over a fixed window, with its resident memory. Prints one JSON line. Bound
 has a limit, the bots leave after --seconds, and everything started is stopped on the way out.
 
 The bots stand in for people on other machines, so the app should not lose the CPU to them: they
-run niced and decode nothing they receive (bench/grid_bot.py; nine bots would otherwise run
-seventy-two decoders). `decoded_fps_per_tile` says how many frames a tile really received a
+run niced, send the pattern encoded once at start and decode nothing they receive
+(bench/grid_bot.py: nine live encoders and seventy-two decoders would not leave two cores to the
+app). `decoded_fps_per_tile` says how many frames a tile really received a
 second (on a loaded machine fewer than the bots' rate), to read the CPU figures against.
 """
 
@@ -51,7 +52,7 @@ PASSWORD = "bench-password-1"
 WINDOW = (1280, 720)
 JOIN_TIMEOUT = 120.0  # nine bots joining a busy machine, each first key frame
 BOT_NICE = 10
-GRID_BOT = Path(__file__).with_name("grid_bot.py")  # podium-bot that decodes nothing
+GRID_BOT = Path(__file__).with_name("grid_bot.py")  # podium-bot, light on this machine
 
 
 async def until(condition: Callable[[], bool], limit: float, what: str) -> None:
@@ -83,7 +84,7 @@ def start_bot(
 ) -> subprocess.Popen[bytes]:
     """A podium-bot sending the camera test pattern (and its tone), niced, stopping by itself.
 
-    It decodes nothing it receives (grid_bot.py): people on other machines decode there.
+    Pre-encoded, decoding nothing (grid_bot.py): people on other machines do that there.
     """
     command = [sys.executable, str(GRID_BOT), "--server", url, "--login", login]
     command += ["--password", PASSWORD, "--meeting", code, "--seconds", str(seconds)]
