@@ -9,6 +9,8 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from app.ui.home_page import HomePage
+from app.ui.main_window import MainWindow
+from app.ui.prejoin_page import PrejoinPage
 from app.viewmodels.app_viewmodel import Page
 from tests.app.ui.conftest import wait_for, wait_page
 from tests.app.ui.helpers import click, rich_text_labels, type_into
@@ -16,6 +18,14 @@ from tests.app.ui.meeting.conftest import HostWindow
 from tests.app.ui.meeting.support import meeting_page, pending_tasks
 
 JOIN_CODE = re.compile(r"^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$")
+
+
+def join_from_the_device_check(qtbot: QtBot, window: MainWindow) -> None:
+    """Start and Join first show the device check; its Join now goes on."""
+    wait_page(qtbot, window, Page.PREJOIN)
+    page = window.page(Page.PREJOIN)
+    assert isinstance(page, PrejoinPage)
+    click(qtbot, page.join)
 
 
 def test_start_shows_the_join_code_and_your_video_then_leave_goes_home(
@@ -31,6 +41,7 @@ def test_start_shows_the_join_code_and_your_video_then_leave_goes_home(
     before = set(pending_tasks())  # the app's own (watching the bundled server...)
     type_into(qtbot, home.subject.edit, "Standup")
     click(qtbot, home.start)
+    join_from_the_device_check(qtbot, window)
     wait_page(qtbot, window, Page.MEETING)
     vm = window.vm.meeting
     page = meeting_page(window)
@@ -85,6 +96,8 @@ def test_join_by_code_and_a_wrong_code_is_explained(qtbot: QtBot, host_window: H
 
     type_into(qtbot, home.code.edit, "zzzz-zzzz-zzzz")
     click(qtbot, home.join)
+    join_from_the_device_check(qtbot, window)
+    wait_page(qtbot, window, Page.HOME)
     wait_for(qtbot, lambda: home.error.isVisible())
     assert "no meeting with this join code" in home.error.text()
     assert window.vm.page == Page.HOME
@@ -98,6 +111,7 @@ def test_join_by_code_and_a_wrong_code_is_explained(qtbot: QtBot, host_window: H
     wait_page(qtbot, window, Page.HOME)
     type_into(qtbot, home.code.edit, code.upper())
     qtbot.keyClick(home.code.edit, Qt.Key.Key_Return)
+    join_from_the_device_check(qtbot, window)
     wait_page(qtbot, window, Page.MEETING)
     assert vm.join_code == code
     assert not home.error.isVisible()
