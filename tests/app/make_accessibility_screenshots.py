@@ -1,4 +1,6 @@
-"""Accessibility screenshots (issue 13, items 7 and 8): `python -m tests.app.make_accessibility_screenshots DIR`.
+"""Accessibility screenshots (issue 13, items 7 and 8).
+
+`python -m tests.app.make_accessibility_screenshots DIR`
 
 A real window against a real bundled server and a podium-bot: registration refused before
 sending (focus on the first bad field), the home page with a focused button, and the meeting
