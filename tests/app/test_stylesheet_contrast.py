@@ -97,6 +97,10 @@ def pairs(stylesheet: str) -> list[tuple[str, str, str]]:
         surfaces = [bg] if bg else (dark if dark_area else light)
         assert fg is not None
         found += [(rule.selector, fg, surface) for surface in surfaces]
+        if "placeholder-text-color" in own:
+            hint = colour_in(own["placeholder-text-color"])
+            assert hint is not None
+            found += [(f"{rule.selector} (placeholder)", hint, surface) for surface in surfaces]
         if "selection-color" in own and "selection-background-color" in own:
             selected = (
                 colour_in(own["selection-color"]),
@@ -119,8 +123,9 @@ def test_every_text_colour_reads_at_four_and_a_half_to_one(theme: str) -> None:
     assert not low, "\n".join(low)
 
 
-def test_disabled_states_are_checked_too() -> None:
+def test_disabled_states_and_placeholders_are_checked_too() -> None:
     found = {selector for selector, _fg, _bg in pairs(themes()["light and meeting"])}
+    assert "QLineEdit (placeholder)" in found
     disabled = {selector for selector in found if ":disabled" in selector}
     assert {"QLineEdit:disabled", 'QPushButton[role="primary"]:disabled'} <= disabled
     assert 'QToolButton[role="meetingTool"]:disabled' in disabled
