@@ -7,6 +7,7 @@ form checks before sending: "Required." goes away once the field is filled.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -147,6 +148,17 @@ class FormFields(QWidget):
         edits = [row.edit for row in self._rows.values()]
         for before, after in itertools.pairwise(edits):
             QWidget.setTabOrder(before, after)
+
+
+def show_errors(rows: Iterable[FieldRow], errors: dict[str, str]) -> None:
+    """For forms of loose FieldRows: show each row's error and go to the first bad row."""
+    first = None
+    for row in rows:
+        row.set_error(errors.get(row.name, ""))
+        if first is None and errors.get(row.name):
+            first = row
+    if first is not None:
+        first.edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def legend() -> QLabel:

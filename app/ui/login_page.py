@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from app.ui.form_fields import FieldRow
+from app.ui.form_fields import FieldRow, show_errors
 from app.ui.widgets import Banner, Card, button, plain_label, scrolling, title
 from app.viewmodels.app_viewmodel import AppViewModel
 from app.viewmodels.login_viewmodel import LoginViewModel
@@ -147,8 +147,7 @@ class LoginPage(QWidget):
         (self.password.edit if login else self.login.edit).setFocus()
 
     def _show_field_errors(self, errors: dict[str, str]) -> None:
-        self.login.set_error(errors.get("login", ""))
-        self.password.set_error(errors.get("password", ""))
+        show_errors((self.login, self.password), errors)
 
     def _set_busy(self, busy: bool) -> None:
         self.submit.setEnabled(not busy)

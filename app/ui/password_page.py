@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from app.ui.form_fields import FieldRow
+from app.ui.form_fields import FieldRow, show_errors
 from app.ui.widgets import Banner, Card, button, centered, subtitle, title
 from app.viewmodels.app_viewmodel import AppViewModel
 from app.viewmodels.password_viewmodel import PasswordViewModel
@@ -59,8 +59,7 @@ class PasswordPage(QWidget):
         vm.formReset.connect(self._clear)
 
     def _show_errors(self, errors: dict[str, str]) -> None:
-        for name, row in self.rows.items():
-            row.set_error(errors.get(name, ""))
+        show_errors(self.rows.values(), errors)
 
     def _clear(self) -> None:
         for row in self.rows.values():
