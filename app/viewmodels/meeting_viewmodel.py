@@ -22,6 +22,7 @@ from app.models.chat_model import ChatModel
 from app.models.participants_model import ParticipantsModel
 from app.viewmodels.media_controls import MediaControls
 from app.viewmodels.media_devices import Devices, PlayerFactory
+from app.viewmodels.meeting_layout import MeetingLayout
 from app.viewmodels.meeting_text import (
     LEFT,
     LOST,
@@ -87,6 +88,7 @@ class MeetingViewModel(QObject):
         self.frames = VideoFrames(parent=self)
         self.controls = MediaControls(devices, self.frames, player_factory, self)
         self.presence = PresenceNotices(self.chat, self.controls, self)
+        self.layout = MeetingLayout(self.participants, self)
         self.join_with_mic = True
         self.join_with_camera = True
         self._state = MeetingState.IDLE
