@@ -42,6 +42,7 @@ class TileState:
     hand: bool = False
     speaking: bool = False
     you: bool = False
+    pinned: bool = False
 
 
 def avatar_colour(name: str) -> QColor:
@@ -65,6 +66,7 @@ class VideoTile(QWidget):
         self.compact = False
         self._muted_icon = pixmap("mic-off", MUTED)
         self._hand_icon = pixmap("hand", "#3a2a00")
+        self._pin_icon = pixmap("pin", "#ffffff")
         self._marks_cache: tuple[object, QPixmap] | None = None
 
     @property
@@ -95,7 +97,8 @@ class VideoTile(QWidget):
             self.state = state
             label = f"{state.name} (you)" if state.you else state.name
             what = "screen" if self.source == "screen" else "video"
-            self.setAccessibleName(f"{label}'s {what}")
+            pinned = ", pinned" if state.pinned and self.source == "camera" else ""
+            self.setAccessibleName(f"{label}'s {what}{pinned}")
             self.update()
 
     def sizeHint(self) -> QSize:
@@ -243,6 +246,14 @@ class VideoTile(QWidget):
             painter.drawRoundedRect(badge, 6, 6)
             inner = badge.adjusted(pad // 2 + 1, pad // 2 + 1, -pad // 2, -pad // 2)
             painter.drawPixmap(inner, self._hand_icon)
+        if self.state.pinned and self.source == "camera":
+            size = icon_size + pad
+            badge = QRect(area.width() - 2 * pad - size, pad, size + pad, size + pad)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(PILL)
+            painter.drawRoundedRect(badge, 6, 6)
+            inner = badge.adjusted(pad // 2 + 1, pad // 2 + 1, -pad // 2, -pad // 2)
+            painter.drawPixmap(inner, self._pin_icon)
         if self.state.speaking and self.source == "camera":
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(SPEAKER, 3))
