@@ -1,51 +1,26 @@
-"""The video area: a grid that adapts to the number of people, or a shared screen on stage."""
+"""The video area: a grid that adapts to the number of people, or one person or a screen large."""
 
 from __future__ import annotations
 
-import math
+from functools import partial
 
-from PySide6.QtCore import QModelIndex, QRect, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt
+from PySide6.QtGui import QAction, QColor, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QMenu, QWidget
 
 from app.models.participants_model import ParticipantRole, ParticipantsModel
 from app.ui.video_tile import BACKGROUND, TileState, VideoTile
+from app.viewmodels import layout
+from app.viewmodels.layout import GAP, grid_shape
 from app.viewmodels.meeting_viewmodel import MeetingViewModel
 
-GAP = 8
-MAX_GRID_TILES = 25
-ASPECT = 16 / 9
-STRIP_SHARE = 0.2
-STRIP_MIN, STRIP_MAX = 90, 150
-
-
-def grid_shape(count: int) -> tuple[int, int]:
-    """(columns, rows) for n tiles: 1, 2, 3-4, 5-6, 7-9, 10-12, 13-16 … share a shape."""
-    if count <= 0:
-        return (0, 0)
-    columns = math.ceil(math.sqrt(count))
-    return columns, math.ceil(count / columns)
+__all__ = ["GAP", "OverflowTile", "VideoGrid", "grid_rects", "grid_shape"]
 
 
 def grid_rects(area: QRect, count: int) -> list[QRect]:
     """16:9 tiles as large as fit, rows centred (a short last row too)."""
-    columns, rows = grid_shape(count)
-    if not count or area.width() <= 0 or area.height() <= 0:
-        return []
-    cell_w = (area.width() - GAP * (columns - 1)) / columns
-    cell_h = (area.height() - GAP * (rows - 1)) / rows
-    tile_w = min(cell_w, cell_h * ASPECT)
-    tile_h = tile_w / ASPECT
-    top = area.top() + (area.height() - rows * tile_h - (rows - 1) * GAP) / 2
-    rects = []
-    for row in range(rows):
-        in_row = min(columns, count - row * columns)
-        left = area.left() + (area.width() - in_row * tile_w - (in_row - 1) * GAP) / 2
-        for column in range(in_row):
-            x = left + column * (tile_w + GAP)
-            y = top + row * (tile_h + GAP)
-            rects.append(QRect(round(x), round(y), round(tile_w), round(tile_h)))
-    return rects
+    box = (area.x(), area.y(), area.width(), area.height())
+    return [QRect(*rect) for rect in layout.grid_rects(box, count)]
 
 
 class OverflowTile(QWidget):
@@ -84,6 +59,9 @@ class VideoGrid(QWidget):
         self._model.rowsRemoved.connect(self._sync)
         self._model.dataChanged.connect(self._on_data_changed)
         vm.stageChanged.connect(self._sync)
+        vm.layout.changed.connect(self._sync)
+        self.menu: QMenu | None = None  # a tile's context menu, while open
+        self._stage_key: tuple[str, str] | None = None
         # One connection for all tiles: only the tile whose frame changed hears of it.
         vm.frames.frameChanged.connect(self._on_frame)
         vm.frames.cleared.connect(self._on_frame)
@@ -97,6 +75,34 @@ class VideoGrid(QWidget):
     def tile(self, participant: str, source: str = "camera") -> VideoTile | None:
         """One tile, or None."""
         return self.tiles.get((participant, source))
+
+    @property
+    def stage_tile(self) -> VideoTile | None:
+        """The tile shown large: a shared screen, or in speaker view a camera; else None."""
+        return self.tiles.get(self._stage_key) if self._stage_key else None
+
+    def strip_tiles(self) -> list[VideoTile]:
+        """The shown camera tiles that are not on stage, left to right."""
+        stage = self.stage_tile
+        shown = [t for t in self.camera_tiles() if t.isVisible() and t is not stage]
+        return sorted(shown, key=lambda t: (t.y(), t.x()))
+
+    def tile_menu(self, tile: VideoTile) -> QMenu:
+        """A camera tile's context menu: pin or unpin its participant, switch the view."""
+        menu = QMenu(self)
+        menu.setObjectName("tileMenu")
+        menu.setAccessibleName(f"{tile.name} menu")
+        choices = self._vm.layout
+        pin = QAction(choices.pin_text(tile.participant), menu)
+        pin.setObjectName("pinAction")
+        pin.triggered.connect(lambda: choices.toggle_pin(tile.participant))
+        view = QAction("Grid view" if choices.speaker_view else "Speaker view", menu)
+        view.setObjectName("viewAction")
+        view.triggered.connect(choices.toggle_view)
+        if tile.source == "camera":
+            menu.addAction(pin)
+        menu.addAction(view)
+        return menu
 
     @property
     def on_stage(self) -> VideoTile | None:
@@ -120,6 +126,8 @@ class VideoGrid(QWidget):
         for key in wanted:
             if key not in self.tiles:
                 tile = VideoTile(self._vm.frames, key[0], key[1], self)
+                tile.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+                tile.customContextMenuRequested.connect(partial(self._open_menu, tile))
                 self.tiles[key] = tile
                 tile.show()
         for row in range(self._model.rowCount()):
@@ -129,8 +137,9 @@ class VideoGrid(QWidget):
     def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex, *_roles: object) -> None:
         for row in range(top.row(), bottom.row() + 1):
             self._refresh(row)
-        if self.overflow.isVisible():
-            self._layout()  # a hidden speaker takes the last visible place
+        # A hidden speaker takes the last visible place; in speaker view the stage follows them.
+        if self.overflow.isVisible() or self._vm.layout.speaker_view:
+            self._layout()
 
     def _refresh(self, row: int) -> None:
         index = self._model.index(row)
@@ -143,57 +152,42 @@ class VideoGrid(QWidget):
             hand=bool(index.data(ParticipantRole.HAND)),
             speaking=bool(index.data(ParticipantRole.SPEAKING)),
             you=bool(index.data(ParticipantRole.YOU)),
+            pinned=participant == self._vm.layout.pinned,
         )
         for source in ("camera", "screen"):
             tile = self.tiles.get((participant, source))
             if tile is not None:
                 tile.set_state(state)
 
-    def _visible_cameras(self, room: int) -> list[VideoTile]:
-        """The camera tiles that fit; the active speaker is always among them."""
-        cameras = self.camera_tiles()
-        if len(cameras) <= room:
-            return cameras
-        shown = cameras[: room - 1]
-        speaker = next((t for t in cameras[room - 1 :] if t.state.speaking), None)
-        if speaker is not None and shown:  # room 1 (a narrow window) leaves no place to swap
-            shown[-1] = speaker
-        return shown
+    def _open_menu(self, tile: VideoTile, point: QPoint) -> None:
+        self.menu = self.tile_menu(tile)
+        self.menu.aboutToHide.connect(self.menu.deleteLater)
+        self.menu.popup(tile.mapToGlobal(point))
 
     def _layout(self) -> None:
         area = self.rect().adjusted(GAP, GAP, -GAP, -GAP)
-        stage = self.on_stage
         cameras = self.camera_tiles()
-        if stage is None:
-            shown = self._visible_cameras(MAX_GRID_TILES)
-            slots = len(shown) + (1 if len(shown) < len(cameras) else 0)
-            rects = grid_rects(area, slots)
-            compact = len(rects) > 9
-        else:
-            strip_h = int(min(STRIP_MAX, max(STRIP_MIN, area.height() * STRIP_SHARE)))
-            tile_w = int(strip_h * ASPECT)
-            room = max(1, (area.width() + GAP) // (tile_w + GAP))
-            shown = self._visible_cameras(room)
-            slots = len(shown) + (1 if len(shown) < len(cameras) else 0)
-            strip_left = area.left() + (area.width() - slots * tile_w - (slots - 1) * GAP) // 2
-            strip_top = area.bottom() - strip_h + 1
-            rects = [
-                QRect(strip_left + i * (tile_w + GAP), strip_top, tile_w, strip_h)
-                for i in range(slots)
-            ]
-            stage.setGeometry(area.adjusted(0, 0, 0, -(strip_h + GAP)))
-            stage.show()
-            compact = True
-        for tile in cameras:
-            tile.setVisible(tile in shown)
-        for tile, rect in zip(shown, rects, strict=False):
-            tile.compact = compact
-            tile.setGeometry(rect)
-        hidden = len(cameras) - len(shown)
-        self.overflow.count = hidden
-        self.overflow.setVisible(hidden > 0)
-        if hidden > 0 and len(rects) > len(shown):
-            self.overflow.setGeometry(rects[len(shown)])
+        stage = self.on_stage
+        scene = self._vm.layout.scene(
+            [tile.participant for tile in cameras], stage.participant if stage else ""
+        )
+        placed = layout.place(scene, (area.x(), area.y(), area.width(), area.height()))
+        self._stage_key = placed.stage
+        for key, tile in self.tiles.items():
+            if key == placed.stage and placed.stage_rect is not None:
+                tile.compact = False
+                tile.setGeometry(QRect(*placed.stage_rect))
+                tile.show()
+                continue
+            rect = placed.rect_of(key[0]) if key[1] == "camera" else None
+            tile.setVisible(rect is not None)
+            if rect is not None:
+                tile.compact = placed.compact
+                tile.setGeometry(QRect(*rect))
+        self.overflow.count = placed.hidden
+        self.overflow.setVisible(placed.hidden > 0)
+        if placed.overflow is not None:
+            self.overflow.setGeometry(QRect(*placed.overflow))
             self.overflow.update()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
