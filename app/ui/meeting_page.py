@@ -140,6 +140,8 @@ class MeetingPage(QWidget):
         self.toolbar.settingsRequested.connect(self.open_device_dialog)
         self.toolbar.leaveRequested.connect(self.request_leave)
         self.toolbar.fullScreenToggled.connect(self.set_full_screen)
+        self.toolbar.speakerViewToggled.connect(vm.layout.set_speaker_view)
+        vm.layout.changed.connect(self._show_view)
         self.toolbar.soundToggled.connect(vm.presence.set_sound)
         vm.presence.soundChanged.connect(sound.setChecked)
         vm.infoChanged.connect(self._show_info)
@@ -157,6 +159,7 @@ class MeetingPage(QWidget):
         self._show_info()
         self._show_sharing()
         self._show_count()
+        self._show_view()
 
     def show_chat(self, on: bool = True) -> None:
         """Open (or close) the chat panel."""
@@ -286,6 +289,12 @@ class MeetingPage(QWidget):
 
     def _show_sharing(self) -> None:
         self.top.show_sharing(self.vm.controls.sharing_name)
+
+    def _show_view(self) -> None:
+        action = self.toolbar.action("speaker")
+        action.blockSignals(True)
+        action.setChecked(self.vm.layout.speaker_view)
+        action.blockSignals(False)
 
     def _show_count(self, *_args: object) -> None:
         self.top.show_count(self.vm.participants.rowCount())

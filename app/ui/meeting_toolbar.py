@@ -26,6 +26,7 @@ SHORTCUTS = {
     "leave": "Ctrl+Shift+L",
     "more": "",
     "fullscreen": "F11",
+    "speaker": "Ctrl+Shift+V",
     "sound": "",
 }
 # A labelled button is at least this wide (style.qss min-width) plus its padding.
@@ -46,6 +47,7 @@ class MeetingToolbar(QFrame):
     settingsRequested = Signal()
     leaveRequested = Signal()
     fullScreenToggled = Signal(bool)
+    speakerViewToggled = Signal(bool)
     soundToggled = Signal(bool)
 
     def __init__(self, controls: MediaControls, parent: QWidget | None = None) -> None:
@@ -82,6 +84,7 @@ class MeetingToolbar(QFrame):
         self.more_menu = QMenu(self)
         self.more_menu.setObjectName("meetingMenu")
         for name, text, icon_name in (
+            ("speaker", "Speaker view", "speaker-view"),
             ("fullscreen", "Full screen", "maximize"),
             ("sound", "Sound for joins, leaves and raised hands", "bell"),
         ):
@@ -105,6 +108,7 @@ class MeetingToolbar(QFrame):
         actions["settings"].triggered.connect(self.settingsRequested)
         actions["leave"].triggered.connect(self.leaveRequested)
         actions["fullscreen"].toggled.connect(self.fullScreenToggled)
+        actions["speaker"].toggled.connect(self.speakerViewToggled)
         actions["sound"].toggled.connect(self.soundToggled)
         controls.changed.connect(self.refresh)
         self.refresh()
@@ -156,7 +160,8 @@ class MeetingToolbar(QFrame):
         self._tooltip("people", "Show or hide the participants")
         self._tooltip("settings", "Microphone, speakers and camera")
         self._tooltip("leave", "Leave the meeting")
-        self._tooltip("more", "Full screen and notice sound")
+        self._tooltip("more", "Speaker view, full screen and notice sound")
+        self._tooltip("speaker", "One person large, the others in a strip")
         self._fit()
 
     @property

@@ -134,6 +134,7 @@ class ParticipantsPanel(QWidget):
         self.setObjectName("participantsPanel")
         self._vm = vm
         self.confirm: Confirm = ask(self)
+        self.menu: QMenu | None = None  # the last row menu opened
         self.heading = plain_label("Participants", role="panelTitle", wrap=False)
         self.list = QListView()
         self.list.setObjectName("participantList")
@@ -142,6 +143,11 @@ class ParticipantsPanel(QWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setAccessibleName("Participants")
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+        # Pinning is for everyone (the row's context menu does it too, or Shift+F10 / Menu key).
+        self.pin_button = button("Pin", role="secondary")
+        self.pin_button.setObjectName("pinButton")
+        self.pin_button.clicked.connect(lambda: vm.layout.toggle_pin(self._selected()))
 
         self.host_actions = QFrame()
         self.host_actions.setObjectName("hostActions")
@@ -166,6 +172,7 @@ class ParticipantsPanel(QWidget):
         layout.setSpacing(8)
         layout.addWidget(self.heading)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.pin_button)
         layout.addWidget(self.host_actions)
 
         model = vm.participants
@@ -174,6 +181,7 @@ class ParticipantsPanel(QWidget):
         self.list.selectionModel().selectionChanged.connect(self._refresh)
         self.list.customContextMenuRequested.connect(self._menu)
         vm.roleChanged.connect(self._refresh)
+        vm.layout.changed.connect(self._refresh)
         self._refresh()
 
     def select(self, participant_id: str) -> None:
@@ -196,11 +204,15 @@ class ParticipantsPanel(QWidget):
     def _refresh(self, *_args: object) -> None:
         count = self._vm.participants.rowCount()
         self.heading.setText(f"Participants ({count})")
+        selected = self._selected()
+        pin_text = self._vm.layout.pin_text(selected) if selected else "Pin"
+        self.pin_button.setText(pin_text.split(" ")[0])
+        self.pin_button.setAccessibleName(pin_text if selected else "Pin the selected participant")
+        self.pin_button.setEnabled(bool(selected))
         host = self._vm.is_host
         self.host_actions.setVisible(host)
         if not host:
             return
-        selected = self._selected()
         items = {(i.action, i.role): i for i in self._items(selected)}
         for key, widget in self.action_buttons.items():
             item = items.get(key)
@@ -213,12 +225,19 @@ class ParticipantsPanel(QWidget):
 
     def _menu(self, point: QPoint) -> None:
         index = self.list.indexAt(point)
-        if not self._vm.is_host or not index.isValid():
+        if not index.isValid():
             return
         self.list.setCurrentIndex(index)
         target = str(index.data(ParticipantRole.ID))
         menu = QMenu(self)
-        for item in self._items(target):
+        menu.setObjectName("participantMenu")
+        self.menu = menu
+        pin = QAction(self._vm.layout.pin_text(target), menu)
+        pin.triggered.connect(lambda: self._vm.layout.toggle_pin(target))
+        menu.addAction(pin)
+        if self._vm.is_host:
+            menu.addSeparator()
+        for item in self._items(target) if self._vm.is_host else []:
             action = QAction(item.label, menu)
             action.setEnabled(item.enabled)
             action.triggered.connect(lambda _=False, it=item: self._run(it, target))
