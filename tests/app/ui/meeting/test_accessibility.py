@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.models.participants_model import ParticipantRole
 from app.ui.contacts_page import ContactsPage
 from app.ui.home_page import HomePage
 from app.ui.main_window import MainWindow
@@ -217,6 +218,15 @@ def test_the_meeting_works_from_the_keyboard_alone(
     remove = next(b for b in page.people.action_buttons.values() if b.text() == "Remove…")
     wait_for(qtbot, remove.isEnabled)
     assert remove in tab_chain(qtbot)
+    # Pin whoever is chosen, with Tab and Space.
+    chosen = str(page.people.list.currentIndex().data(ParticipantRole.ID))
+    tab_to(qtbot, page.people.pin_button)
+    press(qtbot, Qt.Key.Key_Space)
+    wait_for(qtbot, lambda: vm.layout.pinned == chosen)
+    # Speaker view has its shortcut.
+    assert not vm.layout.speaker_view
+    press(qtbot, Qt.Key.Key_V, CTRL | SHIFT)
+    wait_for(qtbot, lambda: vm.layout.speaker_view)
 
     # Share and Settings open from the keyboard and Esc closes them.
     press(qtbot, Qt.Key.Key_S, CTRL | SHIFT)
