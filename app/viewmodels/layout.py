@@ -147,7 +147,8 @@ def _stage_and_strip(
     x0, y0, width, height = area
     if not strip:
         return Placement(stage=stage, stage_rect=_stage_rect(stage, area))
-    strip_h = int(min(STRIP_MAX, max(STRIP_MIN, height * STRIP_SHARE)))
+    # In a very low area the strip gives way, so the stage stays the larger part.
+    strip_h = int(min(STRIP_MAX, max(STRIP_MIN, height * STRIP_SHARE), height // 3))
     tile_w = int(strip_h * ASPECT)
     room = max(1, (width + GAP) // (tile_w + GAP))
     ids = shown(strip, room, scene.active, pinned)

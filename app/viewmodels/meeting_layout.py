@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, Signal
 
 from app.models.participants_model import ParticipantsModel
-from app.viewmodels.layout import Scene, ViewMode, focus
+from app.viewmodels.layout import Scene, ViewMode
 
 
 class MeetingLayout(QObject):
@@ -89,10 +89,6 @@ class MeetingLayout(QObject):
             last=self._last,
             screen=screen,
         )
-
-    def focus(self) -> str:
-        """Who speaker view shows large now (with nothing shared)."""
-        return focus(self.scene([p.id for p in self._model.participants()]))
 
     def _set_mode(self, mode: ViewMode) -> None:
         if mode != self._mode:

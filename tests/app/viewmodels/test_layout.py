@@ -136,3 +136,11 @@ def test_small_areas_give_no_negative_or_empty_rectangles() -> None:
                 placement = place(Scene(PEOPLE, you="you", mode=mode, screen=screen), area)
                 assert all(r[2] > 0 and r[3] > 0 for r in all_rects(placement))
     assert grid_rects((0, 0, 0, 100), 3) == []
+
+
+def test_in_a_low_area_the_stage_stays_larger_than_the_strip() -> None:
+    area = (0, 0, 304, 184)  # the video area's smallest size
+    for screen in ("", "grace"):
+        placement = place(Scene(PEOPLE, you="you", mode=ViewMode.SPEAKER, screen=screen), area)
+        assert placement.stage_rect is not None and placement.tiles
+        assert all(rect[3] < placement.stage_rect[3] for _, rect in placement.tiles)
