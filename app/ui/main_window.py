@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -122,6 +122,15 @@ class MainWindow(QMainWindow):
         self._show_page(vm.page)
         self.notice.show_message(vm.notice)
         self.high_contrast.toggled.connect(self.appearance.set_high_contrast)
+        # The header (and its box) is hidden in a meeting: the meeting's More menu has it too.
+        meeting = self.pages[Page.MEETING]
+        assert isinstance(meeting, MeetingPage)
+        self.meeting_contrast = QAction("High contrast", self)
+        self.meeting_contrast.setCheckable(True)
+        self.meeting_contrast.setChecked(self.appearance.high_contrast)
+        self.meeting_contrast.toggled.connect(self.high_contrast.setChecked)
+        self.high_contrast.toggled.connect(self.meeting_contrast.setChecked)
+        meeting.toolbar.more_menu.addAction(self.meeting_contrast)
         self.appearance.stylesheetChanged.connect(self._apply_stylesheet)
         if self.appearance.high_contrast:
             self._apply_stylesheet(self.appearance.stylesheet)

@@ -59,7 +59,17 @@ def test_high_contrast_applies_at_once_and_is_remembered(
     assert again.high_contrast.isChecked()
     assert HIGH_CONTRAST in qapp.styleSheet()
 
+    # In a meeting the header is hidden: the meeting's More menu has the same switch.
+    assert again.meeting_contrast in again.pages[Page.MEETING].toolbar.more_menu.actions()
+    assert again.meeting_contrast.isChecked()
+    again.meeting_contrast.trigger()
+    assert not again.high_contrast.isChecked()
+    assert HIGH_CONTRAST not in qapp.styleSheet()
+    again.meeting_contrast.trigger()
+    assert HIGH_CONTRAST in qapp.styleSheet()
+
     click(qtbot, again.high_contrast)
+    assert not again.meeting_contrast.isChecked()
     assert HIGH_CONTRAST not in qapp.styleSheet()
     assert json.loads((app_paths.config_dir / APPEARANCE_FILE).read_text()) == {
         "high_contrast": False
