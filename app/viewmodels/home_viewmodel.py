@@ -12,13 +12,6 @@ from app.viewmodels.meeting_viewmodel import MeetingViewModel
 from app.viewmodels.time_text import date_time_text
 
 
-def created_text(timestamp: str) -> str:
-    """ "2026-05-04T09:30:00Z" -> "2026-05-04 09:30 UTC"."""
-    if len(timestamp) >= 16 and timestamp[10] == "T":
-        return f"{timestamp[:10]} {timestamp[11:16]} UTC"
-    return timestamp
-
-
 class HomeViewModel(FormViewModel):
     """Greets the member; its status line says how the last meeting ended."""
 
@@ -63,7 +56,7 @@ class HomeViewModel(FormViewModel):
                 MeetingRow(
                     subject=m.subject,
                     join_code=m.join_code,
-                    created=created_text(m.created_at),
+                    created=date_time_text(m.created_at),
                     ended=m.ended_at is not None,
                     invite_url=m.invite_url,
                     ended_when=date_time_text(m.ended_at) if m.ended_at else "",
