@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QTableView,
@@ -21,6 +23,7 @@ from app.viewmodels.home_viewmodel import HomeViewModel
 from app.viewmodels.meeting_viewmodel import MeetingState
 
 MAX_WIDTH = 900
+NARROW = 780  # below this page width the cards and the header links stack
 ENDED_NOT_JOINABLE = "That meeting has ended and cannot be joined again. Start a new one."
 
 
@@ -36,13 +39,15 @@ class HomePage(QWidget):
         self._meeting = meeting
         self._app_vm = app_vm
 
-        head = QHBoxLayout()
+        head = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         names = QVBoxLayout()
         names.setSpacing(4)
         self.greeting = title(vm.greeting or "Hello")
         names.addWidget(self.greeting)
         names.addWidget(subtitle("Start a meeting, or join one with the code you were given."))
         head.addLayout(names, 1)
+        links = QGridLayout()
+        links.setSpacing(8)
         self.contacts = button("Address book", role="secondary")
         self.contacts.setObjectName("contactsButton")
         self.member_info = button("Member information", role="secondary")
@@ -50,8 +55,10 @@ class HomePage(QWidget):
         self.privacy = button("Privacy", role="secondary")
         self.privacy.setObjectName("privacyButton")
         self.logout = button("Log out", role="secondary")
-        for widget in (self.contacts, self.member_info, self.privacy, self.logout):
-            head.addWidget(widget, 0, Qt.AlignmentFlag.AlignTop)
+        self._links = links
+        self._link_columns = 0
+        self._place_links(columns=4)
+        head.addLayout(links)
 
         self.status = Banner("success")
         self.status.setObjectName("homeStatus")
@@ -90,21 +97,23 @@ class HomePage(QWidget):
         join_card.body.addStretch(1)
         join_card.body.addWidget(self.join)
 
-        cards = QHBoxLayout()
+        cards = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         cards.setSpacing(16)
         cards.addWidget(start_card, 1)
         cards.addWidget(join_card, 1)
 
         list_card = Card()
-        list_head = QHBoxLayout()
+        list_head = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         list_head.addWidget(plain_label("My meetings", role="cardTitle", wrap=False), 1)
+        list_actions = QHBoxLayout()
         self.copy_code = button("Copy join code", role="secondary")
         self.copy_invite = button("Copy invite", role="secondary")
         self.copy_invite.setObjectName("copyInviteSelected")
         self.join_selected = button("Join selected", role="secondary")
-        list_head.addWidget(self.copy_code)
-        list_head.addWidget(self.copy_invite)
-        list_head.addWidget(self.join_selected)
+        list_actions.addWidget(self.copy_code)
+        list_actions.addWidget(self.copy_invite)
+        list_actions.addWidget(self.join_selected)
+        list_head.addLayout(list_actions)
         list_card.body.addLayout(list_head)
         self.meetings = QTableView()
         self.meetings.setObjectName("myMeetings")
@@ -142,6 +151,7 @@ class HomePage(QWidget):
         # Qt sizes the page as if wrapped texts were one line, so a short window squashed the
         # Subject field to a sliver; the page's least height follows its wrapped height instead.
         self._content = content
+        self._rows = (head, cards, list_head)
         content.installEventFilter(self)
 
         self.start.clicked.connect(self._start)
@@ -237,6 +247,29 @@ class HomePage(QWidget):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A narrow window stacks what stands side by side rather than scroll sideways. The
+        # page's own width decides: the content is never narrower than its side-by-side rows.
+        direction = (
+            QBoxLayout.Direction.TopToBottom
+            if event.size().width() < NARROW
+            else QBoxLayout.Direction.LeftToRight
+        )
+        for row in self._rows:
+            row.setDirection(direction)
+        self._place_links(2 if direction is QBoxLayout.Direction.TopToBottom else 4)
+        super().resizeEvent(event)
+
+    def _place_links(self, columns: int) -> None:
+        if columns == self._link_columns:
+            return
+        self._link_columns = columns
+        widgets = (self.contacts, self.member_info, self.privacy, self.logout)
+        for widget in widgets:
+            self._links.removeWidget(widget)
+        for index, widget in enumerate(widgets):
+            self._links.addWidget(widget, index // columns, index % columns)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Keep the content as tall as its wrapped texts need (the scroll area scrolls)."""

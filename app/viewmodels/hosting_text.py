@@ -22,6 +22,6 @@ def hosting_text(hosting: HostingAddress | None, pin: str | None) -> str:
         text += f" (on other networks: {', '.join(others)})"
     text += ". Invite links you copy name this address."
     if pin:
-        fingerprint = grouped_fingerprint(pin).replace("\n", ":")
-        text += f" Certificate fingerprint (SHA-256): {fingerprint}"
+        # Its lines as they are: one long run of hex pairs would not wrap in a narrow window.
+        text += f"\nCertificate fingerprint (SHA-256):\n{grouped_fingerprint(pin)}"
     return text
