@@ -73,7 +73,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @schema.parametrize()
 @seed(20261124)
 @settings(
-    max_examples=200,
+    # 80 generated requests an operation (fixed seed): with 55 operations, 200 each took five
+    # minutes of `make test` alone; tests/server/test_hostile_input.py covers the known tricks.
+    max_examples=80,
     deadline=None,
     derandomize=True,
     suppress_health_check=[
