@@ -104,6 +104,9 @@ class BundledServer:
         self._ready: asyncio.Future[str] | None = None
         self._drains: list[asyncio.Task[None]] = []
         self._stderr_tail: deque[str] = deque(maxlen=_STDERR_TAIL_LINES)
+        # One start at a time: a second caller while the child starts would otherwise stop it
+        # and start another, and two servers would migrate one database at once.
+        self._starting = asyncio.Lock()
 
     @property
     def base_url(self) -> str | None:
@@ -131,6 +134,10 @@ class BundledServer:
 
     async def start(self) -> str:
         """Start the child and return its base URL once it prints the ready line."""
+        async with self._starting:
+            return await self._start()
+
+    async def _start(self) -> str:
         if self.running:
             assert self._base_url is not None
             return self._base_url

@@ -39,7 +39,16 @@ def missing(*programs: str) -> str | None:
     made = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True)
     if made.returncode != 0:
         return f"cannot create a network namespace here: {made.stderr.strip()}"
-    subprocess.run(["ip", "netns", "del", probe], capture_output=True)
+    try:
+        # In a chroot whose / is no mount point (make test-fresh), `ip netns exec` cannot
+        # remount / for the namespace, though `ip netns add` works.
+        entered = subprocess.run(
+            ["ip", "netns", "exec", probe, "true"], capture_output=True, text=True
+        )
+        if entered.returncode != 0:
+            return f"cannot run programs in a network namespace here: {entered.stderr.strip()}"
+    finally:
+        subprocess.run(["ip", "netns", "del", probe], capture_output=True)
     return None
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import secrets
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +16,7 @@ from aiohttp.test_utils import TestClient
 
 from server.app import create_app
 from server.settings import Settings, parse_networks
+from tests.netns.lab import missing
 from tests.server.conftest import ALICE, Clock, login, register
 
 REMOTE = {"X-Forwarded-For": "203.0.113.9"}  # a client a trusted proxy on loopback speaks for
@@ -105,10 +104,9 @@ def _ip(*args: str) -> None:
 @pytest.fixture
 def other_machine() -> Iterator[str]:
     """A network namespace at 198.51.100.2 wired to this one at 198.51.100.1; its name."""
-    if os.geteuid() != 0:
-        pytest.skip("needs root to make a network namespace")
-    if shutil.which("ip") is None:
-        pytest.skip("needs iproute2's ip (make test-deps installs it)")
+    why = missing()
+    if why is not None:
+        pytest.skip(why)
     suffix = secrets.token_hex(3)
     name, here, there = f"podium-reg-{suffix}", f"prg{suffix}a", f"prg{suffix}b"
     try:

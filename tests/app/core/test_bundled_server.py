@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import textwrap
 from pathlib import Path
 
@@ -100,3 +101,16 @@ async def test_stop_kills_a_child_that_ignores_eof(tmp_path: Path) -> None:
     code = await server.stop(grace=0.5)
     assert code is not None and code != 0
     assert process_gone(pid)
+
+
+async def test_two_starts_at_once_make_one_child(tmp_path: Path) -> None:
+    # A second start while the first waits for the ready line must not stop that child and
+    # start another: two servers would migrate the one database at the same time.
+    server = BundledServer(tmp_path / "data")
+    try:
+        first, second = await asyncio.gather(server.start(), server.start())
+        assert first == second
+        async with ApiClient(first) as api:
+            assert await api.health() == {"status": "ok"}
+    finally:
+        await server.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from app.core.client_settings import ClientSettings
+from app.core.paths import AppPaths
 from app.ui.main_window import MainWindow
 from app.ui.register_page import RegisterPage
 from app.viewmodels.app_viewmodel import Page
@@ -30,7 +33,9 @@ def unnamed_everywhere(window: MainWindow) -> list[str]:
     return found
 
 
-def test_first_start_pages_name_every_control(qtbot: QtBot, open_window: OpenWindow) -> None:
+def test_first_start_pages_name_every_control(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path
+) -> None:
     """The first-start choice, then log-in and registration (fields from the server)."""
     window = open_window()
     wait_page(qtbot, window, Page.SETUP)
@@ -38,7 +43,10 @@ def test_first_start_pages_name_every_control(qtbot: QtBot, open_window: OpenWin
     problems = unnamed_everywhere(window)
     assert not problems, "\n".join(problems)
 
-    window = open_window(choice=ClientSettings())
+    # Folders of its own: the first window, still starting, would read this choice too and
+    # start a second server on the same database.
+    own = AppPaths(tmp_path / "second-data", tmp_path / "second-config")
+    window = open_window(choice=ClientSettings(), paths=own)
     wait_page(qtbot, window, Page.LOGIN)
     assert not unnamed_everywhere(window)
     window.vm.show_register()
