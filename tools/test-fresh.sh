@@ -24,6 +24,10 @@ mirror=$(sed -n 's/^URIs: *\([^ ]*\/debian\)\/*$/\1/p' /etc/apt/sources.list.d/*
 [ -n "$mirror" ] || { echo "no Debian mirror found in this machine's apt sources" >&2; exit 1; }
 
 unmount_all() {
+	# Also whatever the tests mounted inside (ip netns add mounts run/netns), deepest first.
+	grep -o " $root/[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do
+		umount -l "$m" || true
+	done
 	for m in dev/shm dev/pts dev sys proc; do
 		mountpoint -q "$root/$m" && umount -l "$root/$m" || true
 	done
